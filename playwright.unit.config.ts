@@ -1,0 +1,13 @@
+import { defineConfig } from "@playwright/test";
+
+/** Unit tests of recorder/ and stack/: plain Node, no browser, no stack fixture. */
+export default defineConfig({
+  testDir: "tests/unit",
+  testMatch: "**/*.test.ts",
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  reporter: process.env.PW_JSON_REPORT
+    ? [["list"], ["json", { outputFile: process.env.PW_JSON_REPORT }]]
+    : [["list"]],
+  outputDir: "test-results/unit",
+});
