@@ -1,0 +1,197 @@
+/** The `npm run recordings -- <command>` commands; each returns its exit code. */
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { endpointKind, normalizeIdsAndTimes } from "../http/endpoints.ts";
+import {
+  isToolRecording,
+  parseRecording,
+  type Recording,
+  readRecordingFile,
+  serializeRecording,
+  writeRecordingFile,
+} from "../storage/recording-file.ts";
+import { type RecordingStore, suiteOfTestId } from "../storage/recording-store.ts";
+import { describeCall, describeResponse, hashInFileName, recomputedHash } from "./inspect.ts";
+import { reconstruct } from "./reconstruct.ts";
+
+type Print = (line: string) => void;
+
+function load(file: string): Recording {
+  const recording = readRecordingFile(file);
+  if (!recording) throw new Error(`No such recording file: ${file}`);
+  return recording;
+}
+
+export function hashCommand(files: string[], print: Print): number {
+  for (const file of files) print(`${recomputedHash(load(file))} ${file}`);
+  return 0;
+}
+
+export async function replayCommand(files: string[], print: Print): Promise<number> {
+  let failures = 0;
+  for (const file of files) {
+    try {
+      print(JSON.stringify({ file, ...(await reconstruct(file, load(file))) }));
+    } catch (error) {
+      failures++;
+      // The SDK wraps a failing fetch in "Connection error."; the recorder's reason is its cause.
+      const cause = (error as Error).cause;
+      print(JSON.stringify({ file, error: (cause instanceof Error ? cause : (error as Error)).message }));
+    }
+  }
+  return failures ? 1 : 0;
+}
+
+/** Why a file fails verification, or undefined when it passes. */
+function verificationProblem(file: string): string | undefined {
+  if (/^\..*\.tmp$/.test(file.split("/").at(-1) ?? ""))
+    return "left over from an interrupted write: delete it";
+  let recording: Recording;
+  try {
+    recording = parseRecording(readFileSync(file, "utf8"), file);
+  } catch (error) {
+    return (error as Error).message.split("\n")[0];
+  }
+  const named = hashInFileName(file);
+  if (!named) return "its name is not <hash>.json or models-<hash>-<digest>.json";
+  const actual = recomputedHash(recording);
+  if (named !== actual) return `its request hashes to ${actual}, not to the hash in its name`;
+  return undefined;
+}
+
+function filesUnder(folder: string): string[] {
+  if (!existsSync(folder)) return [];
+  if (statSync(folder).isFile()) return [folder];
+  return readdirSync(folder, { withFileTypes: true })
+    .flatMap((entry) => {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) return filesUnder(path);
+      return entry.name.endsWith(".json") || entry.name.endsWith(".tmp") ? [path] : [];
+    })
+    .sort();
+}
+
+export function verifyCommand(folder: string, print: Print): number {
+  const files = filesUnder(folder);
+  const problems = files.flatMap((file) => {
+    const problem = verificationProblem(file);
+    return problem ? [`BAD ${file}: ${problem}`] : [];
+  });
+  for (const line of problems) print(line);
+  print(`${files.length - problems.length} of ${files.length} recordings verified in ${folder}`);
+  return problems.length ? 1 : 0;
+}
+
+export function showCommand(store: RecordingStore, hash: string, print: Print): number {
+  if (!/^[0-9a-f]{6,64}$/.test(hash)) throw new Error(`Give at least 6 hex digits of a hash, not ${hash}`);
+  const files = store.listFiles().filter((file) => hashInFileName(file)?.startsWith(hash));
+  if (files.length === 0) {
+    print(`No recording under ${store.root} has a hash starting with ${hash}`);
+    return 1;
+  }
+  for (const file of files) {
+    const recording = load(file);
+    const body = isToolRecording(recording) ? recording.request.kwargs : recording.request.body;
+    print(file);
+    print(`  test id:  ${recording.test_id ?? "(none)"}`);
+    print(`  request:  ${describeCall(recording)}`);
+    print(`  response: ${describeResponse(recording)}`);
+    print(`  body:     ${JSON.stringify(body, null, 2).replaceAll("\n", "\n            ")}`);
+  }
+  return 0;
+}
+
+export function listCommand(store: RecordingStore, testFilter: string | undefined, print: Print): number {
+  for (const file of store.listFiles()) {
+    const recording = load(file);
+    if (testFilter && !(recording.test_id ?? "").includes(testFilter)) continue;
+    const hash = hashInFileName(file)?.slice(0, 12) ?? "?";
+    print(
+      `${hash}  ${suiteOfTestId(recording.test_id)}  ${describeCall(recording)}  ${recording.test_id ?? "-"}`,
+    );
+  }
+  return 0;
+}
+
+/** A test id without its parameters: `<spec>::<title path>`. */
+export function baseTestId(testId: string): string {
+  return testId.replace(/\[[^\]]*\]$/, "");
+}
+
+interface JsonReportSuite {
+  title: string;
+  file?: string;
+  specs?: Array<{ title: string; file: string }>;
+  suites?: JsonReportSuite[];
+}
+
+/** The tests that exist now, as base test ids, from Playwright's own listing. */
+export function listExistingTests(): Set<string> {
+  const output = execFileSync("npx", ["playwright", "test", "--list", "--reporter=json"], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const report = JSON.parse(output) as { config: { rootDir: string }; suites: JsonReportSuite[] };
+  const ids = new Set<string>();
+  const visit = (suite: JsonReportSuite, titles: string[]) => {
+    for (const spec of suite.specs ?? []) {
+      const specPath = relative(process.cwd(), resolve(report.config.rootDir, spec.file));
+      ids.add(`${specPath}::${[...titles, spec.title].join(" > ")}`);
+    }
+    for (const child of suite.suites ?? []) visit(child, child.file ? titles : [...titles, child.title]);
+  };
+  for (const suite of report.suites) visit(suite, []);
+  return ids;
+}
+
+export function pruneCommand(
+  store: RecordingStore,
+  existing: Set<string>,
+  apply: boolean,
+  print: Print,
+): number {
+  let stale = 0;
+  for (const file of store.listFiles()) {
+    const { test_id } = load(file);
+    if (test_id === null || existing.has(baseTestId(test_id))) continue;
+    stale++;
+    if (apply) rmSync(file);
+    print(`${apply ? "removed" : "would remove"} ${file}  (${test_id})`);
+  }
+  print(
+    apply
+      ? `${stale} recordings removed`
+      : `${stale} recordings belong to tests that no longer exist; run with --apply to remove them`,
+  );
+  return 0;
+}
+
+/** Re-applies id/timestamp normalization and the canonical layout; rewrites only files that change. */
+export function normalizeCommand(store: RecordingStore, print: Print): number {
+  let changed = 0;
+  for (const file of store.listFiles()) {
+    const recording = load(file);
+    const hash = hashInFileName(file);
+    if (hash && !isToolRecording(recording) && !recording.response.is_exception) {
+      const kind = endpointKind(recording.request.endpoint);
+      const normalize = (item: unknown) => {
+        const typed = item as { __type__?: string; __data__?: unknown };
+        return typed?.__type__
+          ? { ...typed, __data__: normalizeIdsAndTimes(kind, typed.__data__, hash) }
+          : item;
+      };
+      const body = recording.response.body;
+      recording.response.body =
+        Array.isArray(body) && kind !== "models" ? body.map(normalize) : normalize(body);
+    }
+    const before = readFileSync(file, "utf8");
+    if (serializeRecording(recording) === before) continue;
+    writeRecordingFile(file, recording);
+    changed++;
+    print(`normalized ${file}`);
+  }
+  print(`${changed} recordings rewritten`);
+  return 0;
+}

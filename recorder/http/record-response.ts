@@ -1,0 +1,113 @@
+/**
+ * Record mode: pass upstream's response on while capturing it. A stream is relayed
+ * event by event, and its file is written only once upstream has finished it; a
+ * network failure or a cancelled stream leaves no file behind.
+ */
+import { createHash } from "node:crypto";
+import type { Redactor } from "../redact.ts";
+import type { RecordedResponse } from "../storage/recording-file.ts";
+import {
+  type EndpointKind,
+  MODEL_TYPE,
+  normalizeIdsAndTimes,
+  OLLAMA_LIST_TYPE,
+  wrapBody,
+  wrapChunk,
+} from "./endpoints.ts";
+import { replayResponse, SSE_HEADERS, sseEventOf, sseTerminator } from "./replay-response.ts";
+import { SSE_DONE, SseParser } from "./sse.ts";
+
+export interface RecordTarget {
+  kind: EndpointKind;
+  endpoint: string;
+  hash: string;
+  redactor: Redactor;
+  /** Writes the recording; `fileName` overrides `<hash>.json`. */
+  save(response: RecordedResponse, fileName?: string): void;
+}
+
+export async function recordResponse(upstream: Response, target: RecordTarget): Promise<Response> {
+  const contentType = upstream.headers.get("content-type") ?? "";
+  if (upstream.ok && contentType.includes("text/event-stream") && upstream.body) {
+    return recordStream(upstream.body, target);
+  }
+  const text = await upstream.text();
+  const data = target.redactor.envSecrets(parseJsonOrText(text));
+  if (!upstream.ok) {
+    const recorded: RecordedResponse = {
+      body: data,
+      is_streaming: false,
+      is_exception: true,
+      status: upstream.status,
+    };
+    target.save(recorded);
+    return replayResponse(target.kind, target.endpoint, recorded);
+  }
+  if (target.kind === "models") return recordModelList(data, target);
+  const normalized = normalizeIdsAndTimes(target.kind, data, target.hash);
+  const recorded: RecordedResponse = { body: wrapBody(target.kind, normalized), is_streaming: false };
+  target.save(recorded);
+  return replayResponse(target.kind, target.endpoint, recorded);
+}
+
+function parseJsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Llama Stack stores a model list as the list of models, one file per distinct set
+ * of model ids (`models-<hash>-<digest>.json`), and merges them on replay.
+ */
+function recordModelList(data: unknown, target: RecordTarget): Response {
+  const isOllama = target.endpoint === "/api/tags";
+  const models = ((isOllama
+    ? (data as { models?: unknown[] }).models
+    : (data as { data?: unknown[] }).data) ?? []) as Array<Record<string, unknown>>;
+  const ids = [...new Set(models.map((model) => String(isOllama ? model.model : model.id)))].sort();
+  const digest = createHash("sha256").update(ids.join("|"), "utf8").digest("hex").slice(0, 8);
+  const body = isOllama
+    ? { __type__: OLLAMA_LIST_TYPE, __data__: data }
+    : models.map((model) => ({ __type__: MODEL_TYPE, __data__: model }));
+  const recorded: RecordedResponse = { body, is_streaming: false };
+  target.save(recorded, `models-${target.hash}-${digest}.json`);
+  return replayResponse(target.kind, target.endpoint, recorded);
+}
+
+function recordStream(upstream: ReadableStream<Uint8Array>, target: RecordTarget): Response {
+  const parser = new SseParser();
+  const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
+  const chunks: unknown[] = [];
+  const relay = (
+    events: ReturnType<SseParser["feed"]>,
+    controller: TransformStreamDefaultController<Uint8Array>,
+  ) => {
+    let text = "";
+    for (const event of events) {
+      if (event.data === SSE_DONE) continue;
+      const data = target.redactor.envSecrets(parseJsonOrText(event.data));
+      const normalized = normalizeIdsAndTimes(target.kind, data, target.hash);
+      const chunk = typeof normalized === "string" ? normalized : wrapChunk(target.kind, normalized);
+      chunks.push(chunk);
+      text += sseEventOf(target.kind, chunk);
+    }
+    if (text) controller.enqueue(encoder.encode(text));
+  };
+  const capture = new TransformStream<Uint8Array, Uint8Array>({
+    transform(bytes, controller) {
+      relay(parser.feed(decoder.decode(bytes, { stream: true })), controller);
+    },
+    flush(controller) {
+      relay(parser.feed(decoder.decode()), controller);
+      relay(parser.end(), controller);
+      target.save({ body: chunks, is_streaming: true });
+      const terminator = sseTerminator(target.kind);
+      if (terminator) controller.enqueue(encoder.encode(terminator));
+    },
+  });
+  return new Response(upstream.pipeThrough(capture), { status: 200, headers: SSE_HEADERS });
+}

@@ -1,0 +1,47 @@
+/**
+ * The API recorder's public interface. It knows nothing of Playwright or of any
+ * stack: a stack takes its `fetch`, `invokeTool`, `mintId`, `now` and test-id context.
+ */
+export { ApiRecorder, createRecorder, type RecorderOptions } from "./api-recorder.ts";
+export type { Interaction } from "./core.ts";
+export { ID_PREFIXES } from "./deterministic-ids.ts";
+export { type EndpointKind, endpointKind, unwrapTyped } from "./http/endpoints.ts";
+export type { FetchLike } from "./http/fetch-request.ts";
+export {
+  DEFAULT_RECORDING_DIR,
+  INFERENCE_MODES,
+  type InferenceMode,
+  MODE_ENV,
+  parseInferenceMode,
+  RECORDING_DIR_ENV,
+} from "./mode.ts";
+export { REDACTED } from "./redact.ts";
+export {
+  type MissedRequest,
+  type NearestRecording,
+  type RecordCommandHint,
+  ReplayMissError,
+} from "./replay-miss.ts";
+export {
+  inferenceCanonicalString,
+  inferenceRequestHash,
+  toolCanonicalString,
+  toolRequestHash,
+} from "./request-hash.ts";
+export {
+  type InferenceRecording,
+  isToolRecording,
+  type Recording,
+  RecordingFileError,
+  readRecordingFile,
+  type ToolRecording,
+} from "./storage/recording-file.ts";
+export { COMMON_SUITE, RecordingStore, suiteOfTestId } from "./storage/recording-store.ts";
+export {
+  currentTestId,
+  PROVIDER_DATA_HEADER,
+  runWithTestId,
+  TEST_ID_HEADER,
+  testIdFromHeaders,
+  testIdHeaders,
+} from "./test-context.ts";

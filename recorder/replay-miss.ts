@@ -1,0 +1,149 @@
+/**
+ * What a replay miss tells the person reading the failure: which request, which
+ * folders were searched, the closest recording the same test made at the same
+ * endpoint with a short diff of the two request bodies, and how to record it.
+ */
+import { readFileSync } from "node:fs";
+import { pythonJsonString } from "./json/python-json.ts";
+import { isToolRecording, parseRecording, type Recording } from "./storage/recording-file.ts";
+import type { RecordingStore } from "./storage/recording-store.ts";
+
+export interface MissedRequest {
+  testId: string | null;
+  hash: string;
+  /** "POST /v1/chat/completions" style description, or the tool's name. */
+  method?: string;
+  url?: string;
+  endpoint?: string;
+  model?: string;
+  provider?: string;
+  toolName?: string;
+  /** The (redacted) request body or tool kwargs that was hashed. */
+  body: unknown;
+}
+
+export interface NearestRecording {
+  file: string;
+  diff: string[];
+}
+
+export type RecordCommandHint = (request: MissedRequest) => string;
+
+export const defaultRecordCommand: RecordCommandHint = () =>
+  "re-run this test with STACK_TEST_INFERENCE_MODE=record-if-missing (and the provider's API key exported)";
+
+export class ReplayMissError extends Error {
+  constructor(
+    readonly request: MissedRequest,
+    readonly foldersSearched: string[],
+    readonly nearest: NearestRecording | undefined,
+    readonly recordCommand: string,
+  ) {
+    super(formatMiss(request, foldersSearched, nearest, recordCommand));
+    this.name = "ReplayMissError";
+  }
+}
+
+function formatMiss(
+  request: MissedRequest,
+  folders: string[],
+  nearest: NearestRecording | undefined,
+  recordCommand: string,
+): string {
+  const what = request.toolName
+    ? `tool invocation ${request.provider}.${request.toolName}`
+    : `${request.method} ${request.url}`;
+  const lines = [
+    `No recording for ${what} (replay mode never calls upstream).`,
+    `  test id: ${request.testId ?? "(none: outside any test)"}`,
+    `  hash:    ${request.hash}`,
+  ];
+  if (request.model) lines.push(`  model:   ${request.model}`);
+  lines.push(`  searched: ${folders.join(", ")}`);
+  if (nearest) {
+    lines.push(`  nearest recording of this test and endpoint: ${nearest.file}`);
+    lines.push("  its request body differs (- recorded, + this request):");
+    lines.push(...nearest.diff.map((line) => `    ${line}`));
+  } else {
+    lines.push("  no recording of this test and endpoint exists yet.");
+  }
+  lines.push(`  to record it: ${recordCommand}`);
+  return lines.join("\n");
+}
+
+const MAX_DIFF_LINES = 12;
+const MAX_VALUE_LENGTH = 100;
+
+function show(value: unknown): string {
+  const text = value === undefined ? "(absent)" : (JSON.stringify(value) ?? "null");
+  return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH)}…` : text;
+}
+
+/** Paths where two JSON values differ, as `-`/`+` line pairs. */
+export function diffJson(recorded: unknown, current: unknown, path = "body"): string[] {
+  if (JSON.stringify(recorded) === JSON.stringify(current)) return [];
+  const bothObjects =
+    typeof recorded === "object" && recorded !== null && typeof current === "object" && current !== null;
+  if (bothObjects && Array.isArray(recorded) === Array.isArray(current)) {
+    const keys = new Set([...Object.keys(recorded), ...Object.keys(current)]);
+    const lines: string[] = [];
+    for (const key of keys) {
+      const childPath = Array.isArray(recorded) ? `${path}[${key}]` : `${path}.${key}`;
+      lines.push(
+        ...diffJson(
+          (recorded as Record<string, unknown>)[key],
+          (current as Record<string, unknown>)[key],
+          childPath,
+        ),
+      );
+    }
+    return lines;
+  }
+  return [`- ${path}: ${show(recorded)}`, `+ ${path}: ${show(current)}`];
+}
+
+function sameCall(recording: Recording, request: MissedRequest): boolean {
+  if (recording.test_id !== request.testId) return false;
+  if (isToolRecording(recording)) {
+    return (
+      recording.request.provider === request.provider && recording.request.tool_name === request.toolName
+    );
+  }
+  return recording.request.endpoint === request.endpoint;
+}
+
+/**
+ * Scans the test's folder for recordings of the same test and endpoint and returns
+ * the one whose body differs least. A miss is already a failure, so a scan is fine.
+ */
+export function findNearestRecording(
+  store: RecordingStore,
+  request: MissedRequest,
+): NearestRecording | undefined {
+  const testIdText = request.testId === null ? "null" : JSON.stringify(request.testId);
+  let best: { file: string; diff: string[] } | undefined;
+  for (const file of store.listFiles(store.folderFor(request.testId))) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    // Cheap filter before parsing: the test id appears verbatim in its own recordings.
+    if (!text.includes(testIdText) && !text.includes(pythonJsonString(request.testId ?? ""))) continue;
+    let recording: Recording;
+    try {
+      recording = parseRecording(text, file);
+    } catch {
+      continue;
+    }
+    if (!sameCall(recording, request)) continue;
+    const recordedBody = isToolRecording(recording) ? recording.request.kwargs : recording.request.body;
+    const diff = diffJson(recordedBody, request.body, request.toolName ? "kwargs" : "body");
+    if (!best || diff.length < best.diff.length) best = { file, diff };
+  }
+  if (!best) return undefined;
+  const shown = best.diff.slice(0, MAX_DIFF_LINES);
+  if (best.diff.length > MAX_DIFF_LINES) shown.push(`… ${best.diff.length - MAX_DIFF_LINES} more lines`);
+  return { file: best.file, diff: shown };
+}

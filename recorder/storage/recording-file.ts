@@ -1,0 +1,156 @@
+/**
+ * One recording file: Llama Stack's format, read and written byte-compatibly with its
+ * `json.dump(indent=2)`, validated against recording.schema.json both ways, written
+ * atomically so an interrupted run never leaves half a file.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { Ajv, type ErrorObject } from "ajv";
+import { parsePreservingFloats } from "../json/parse-preserving-floats.ts";
+import { pythonJsonDumps } from "../json/python-json.ts";
+
+export interface RecordedResponse {
+  /** One object, or the chunks of a stream; Python objects as `{__type__, __data__}`. */
+  body: unknown;
+  is_streaming: boolean;
+  /** An upstream HTTP error: replayed with `status` and `body`. */
+  is_exception?: boolean;
+  status?: number;
+}
+
+export interface InferenceRequestRecord {
+  method: string;
+  url: string;
+  headers: Record<string, never>;
+  body: unknown;
+  endpoint: string;
+  model: string;
+}
+
+export interface ToolRequestRecord {
+  test_id: string | null;
+  provider: string;
+  tool_name: string;
+  kwargs: Record<string, unknown>;
+}
+
+interface RecordingOf<Request> {
+  test_id: string | null;
+  request: Request;
+  response: RecordedResponse;
+  id_normalization_mapping?: Record<string, string>;
+}
+
+export type InferenceRecording = RecordingOf<InferenceRequestRecord>;
+export type ToolRecording = RecordingOf<ToolRequestRecord>;
+export type Recording = InferenceRecording | ToolRecording;
+
+export function isToolRecording(recording: Recording): recording is ToolRecording {
+  return "tool_name" in recording.request;
+}
+
+/** A recording file that cannot be used; the message names the file and what to do. */
+export class RecordingFileError extends Error {
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
+    super(
+      `Recording file ${file} ${problem}\n` +
+        "Fix or delete the file, then re-record it (STACK_TEST_INFERENCE_MODE=record-if-missing).",
+    );
+    this.name = "RecordingFileError";
+  }
+}
+
+const schema = JSON.parse(readFileSync(new URL("../recording.schema.json", import.meta.url), "utf8"));
+const validateRecording = new Ajv({
+  strict: true,
+  strictRequired: false,
+  strictTypes: false,
+}).compile<Recording>(schema);
+
+function describeSchemaErrors(errors: ErrorObject[] | null | undefined): string {
+  return (errors ?? [])
+    .map((error) => `${error.instancePath || "/"} ${error.message ?? "is invalid"}`)
+    .join("; ");
+}
+
+export function assertValidRecording(value: unknown, file: string): asserts value is Recording {
+  if (!validateRecording(value)) {
+    throw new RecordingFileError(
+      file,
+      `does not match recording.schema.json: ${describeSchemaErrors(validateRecording.errors)}.`,
+    );
+  }
+}
+
+/** Parses and validates a recording's text; `file` names it in errors. */
+export function parseRecording(text: string, file: string): Recording {
+  let value: unknown;
+  try {
+    value = parsePreservingFloats(text);
+  } catch (error) {
+    throw new RecordingFileError(file, `is not valid JSON (${(error as Error).message}).`);
+  }
+  assertValidRecording(value, file);
+  return applyIdNormalizationMapping(value, text, file);
+}
+
+/** Reads a recording; undefined when the file does not exist. */
+export function readRecordingFile(file: string): Recording | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new RecordingFileError(file, `cannot be read (${(error as Error).message}).`);
+  }
+  return parseRecording(text, file);
+}
+
+/**
+ * Llama Stack files may map normalized ids back to the originals they replaced;
+ * loading swaps the originals for the normalized form everywhere in the file.
+ */
+function applyIdNormalizationMapping(recording: Recording, text: string, file: string): Recording {
+  const mapping = recording.id_normalization_mapping;
+  if (!mapping || Object.keys(mapping).length === 0) return recording;
+  let rewritten = text;
+  for (const [normalized, original] of Object.entries(mapping))
+    rewritten = rewritten.replaceAll(original, normalized);
+  const remapped = parsePreservingFloats(rewritten) as Recording;
+  remapped.id_normalization_mapping = {};
+  assertValidRecording(remapped, file);
+  return remapped;
+}
+
+/** The file's bytes: Python's `json.dump(indent=2)` plus a final newline, keys in a fixed order. */
+export function serializeRecording(recording: Recording): string {
+  const ordered = {
+    test_id: recording.test_id,
+    request: recording.request,
+    response: recording.response,
+    id_normalization_mapping: recording.id_normalization_mapping ?? {},
+  };
+  return `${pythonJsonDumps(ordered, { indent: 2 })}\n`;
+}
+
+/** Validates, then writes through a temporary file and a rename: readers see all or nothing. */
+export function writeRecordingFile(file: string, recording: Recording): void {
+  assertValidRecording(recording, file);
+  const text = serializeRecording(recording);
+  mkdirSync(dirname(file), { recursive: true });
+  const temporary = join(
+    dirname(file),
+    `.${basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
+  );
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}

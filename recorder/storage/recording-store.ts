@@ -1,0 +1,92 @@
+/**
+ * Where recordings live: `<root>/<suite>/<hash>.json`, the suite taken from the test
+ * id's spec path (`tests/integration/<suite>/…`), `<root>/common/` for calls made
+ * outside any test. Lookups go straight to a file name: no directory listing and no
+ * index in memory, so a folder of 10,000 recordings costs what a folder of 10 does.
+ */
+import { existsSync, readdirSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { type Recording, readRecordingFile, writeRecordingFile } from "./recording-file.ts";
+
+export const COMMON_SUITE = "common";
+
+export interface FoundRecording {
+  file: string;
+  recording: Recording;
+}
+
+/** The suite a test id belongs to: the folder under `integration/`, else its spec's folder. */
+export function suiteOfTestId(testId: string | null | undefined): string {
+  if (!testId) return COMMON_SUITE;
+  const specPath = testId.split("::")[0] ?? "";
+  const match = /(?:^|\/)integration\/([^/]+)\//.exec(specPath);
+  if (match?.[1]) return match[1];
+  return basename(dirname(specPath)) || COMMON_SUITE;
+}
+
+export class RecordingStore {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  folderFor(testId: string | null | undefined): string {
+    return join(this.root, suiteOfTestId(testId));
+  }
+
+  /** The suite's folder first, then `common/`, as Llama Stack searches. */
+  searchFolders(testId: string | null | undefined): string[] {
+    const own = this.folderFor(testId);
+    const common = join(this.root, COMMON_SUITE);
+    return own === common ? [own] : [own, common];
+  }
+
+  find(hash: string, testId: string | null | undefined): FoundRecording | undefined {
+    for (const folder of this.searchFolders(testId)) {
+      const file = join(folder, `${hash}.json`);
+      const recording = readRecordingFile(file);
+      if (recording) return { file, recording };
+    }
+    return undefined;
+  }
+
+  /**
+   * Model lists are stored one file per model set (`models-<hash>-<digest>.json`) and
+   * merged on replay. Unlike other lookups this lists the folders; model lists are
+   * fetched once per stack start, not per request.
+   */
+  findModelLists(hash: string, testId: string | null | undefined): FoundRecording[] {
+    const prefix = `models-${hash}-`;
+    const found: FoundRecording[] = [];
+    for (const folder of this.searchFolders(testId)) {
+      if (!existsSync(folder)) continue;
+      for (const name of readdirSync(folder).sort()) {
+        if (!name.startsWith(prefix) || !name.endsWith(".json")) continue;
+        const file = join(folder, name);
+        const recording = readRecordingFile(file);
+        if (recording) found.push({ file, recording });
+      }
+    }
+    return found;
+  }
+
+  write(fileName: string, recording: Recording): string {
+    const file = join(this.folderFor(recording.test_id), fileName);
+    writeRecordingFile(file, recording);
+    return file;
+  }
+
+  /** Every recording file under the root, sorted: for the CLI and for diagnostics. */
+  listFiles(folder = this.root): string[] {
+    if (!existsSync(folder)) return [];
+    const files: string[] = [];
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) files.push(...this.listFiles(path));
+      else if (entry.isFile() && entry.name.endsWith(".json") && !entry.name.startsWith("."))
+        files.push(path);
+    }
+    return files.sort();
+  }
+}

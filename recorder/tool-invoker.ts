@@ -1,0 +1,46 @@
+/**
+ * Tool invocations (web search, …) recorded like inference, keyed by Llama Stack's
+ * tool hash of `{provider, tool_name, kwargs}`: the test id is not part of it.
+ */
+import type { RecorderCore } from "./core.ts";
+import { unwrapTyped } from "./http/endpoints.ts";
+import { readsRecordings } from "./mode.ts";
+import { toolRequestHash } from "./request-hash.ts";
+import type { ToolRecording } from "./storage/recording-file.ts";
+import { currentTestId } from "./test-context.ts";
+
+export async function invokeRecordedTool<T>(
+  core: RecorderCore,
+  provider: string,
+  toolName: string,
+  kwargs: Record<string, unknown>,
+  run: () => Promise<T>,
+): Promise<T> {
+  if (core.mode === "live") return run();
+
+  const testId = currentTestId() ?? null;
+  const redactedKwargs = core.redactor.value(kwargs);
+  const hash = toolRequestHash({ provider, toolName, kwargs: redactedKwargs });
+
+  if (readsRecordings(core.mode)) {
+    const found = core.store.find(hash, testId);
+    if (found) {
+      core.emit({ testId, source: "replayed", hash, file: found.file, recording: found.recording });
+      return unwrapTyped(found.recording.response.body) as T;
+    }
+    if (core.mode === "replay") throw core.miss({ testId, hash, provider, toolName, body: redactedKwargs });
+  }
+
+  const result = await run();
+  // What the caller gets is what replay will give: the JSON form, secrets removed.
+  const body = core.redactor.envSecrets(JSON.parse(JSON.stringify(result ?? null)) as unknown);
+  const recording: ToolRecording = {
+    test_id: testId,
+    request: { test_id: testId, provider, tool_name: toolName, kwargs: redactedKwargs },
+    response: { body, is_streaming: false },
+    id_normalization_mapping: {},
+  };
+  const file = core.store.write(`${hash}.json`, recording);
+  core.emit({ testId, source: "recorded", hash, file, recording });
+  return body as T;
+}
