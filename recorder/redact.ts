@@ -27,8 +27,23 @@ export function secretsFromEnv(env: Record<string, string | undefined>): EnvSecr
   return secrets.sort((a, b) => b.value.length - a.value.length);
 }
 
+/** Headers that carry credentials; their values are redacted wherever else they show up. */
+const CREDENTIAL_HEADERS = ["authorization", "proxy-authorization", "x-api-key", "api-key", "x-goog-api-key"];
+
 export class Redactor {
   constructor(private readonly secrets: readonly EnvSecret[]) {}
+
+  /** This redactor plus the credentials one request carries, so an upstream echo of them is caught too. */
+  withRequestCredentials(body: unknown, headers?: Headers): Redactor {
+    const found: EnvSecret[] = [];
+    collectKeyLikeValues(body, found);
+    for (const name of CREDENTIAL_HEADERS) {
+      const value = headers?.get(name)?.replace(/^(Bearer|Basic|Token)\s+/i, "");
+      if (value && value.length >= MIN_SECRET_LENGTH) found.push({ name, value });
+    }
+    if (found.length === 0) return this;
+    return new Redactor([...this.secrets, ...found].sort((a, b) => b.value.length - a.value.length));
+  }
 
   static fromEnv(env: Record<string, string | undefined> = process.env): Redactor {
     return new Redactor(secretsFromEnv(env));
@@ -48,10 +63,10 @@ export class Redactor {
   }
 
   /**
-   * Only environment secrets: for response bodies, whose fields named like keys are
-   * data (a logprob's `token`), not credentials.
+   * Only the known secret values (environment, request credentials): for response
+   * bodies, whose fields named like keys are data (a logprob's `token`), not credentials.
    */
-  envSecrets<T>(value: T): T {
+  knownSecrets<T>(value: T): T {
     return this.secrets.length ? (this.#walk(value, false) as T) : value;
   }
 
@@ -85,5 +100,20 @@ export class Redactor {
   url(url: string): string {
     const redacted = this.text(url);
     return redacted.replace(/([?&])(api[-_]?key|key|token|access_token)=[^&#]*/gi, `$1$2=${REDACTED}`);
+  }
+}
+
+function collectKeyLikeValues(value: unknown, found: EnvSecret[]): void {
+  if (Array.isArray(value)) {
+    for (const item of value) collectKeyLikeValues(item, found);
+  } else if (value !== null && typeof value === "object" && value.constructor === Object) {
+    for (const [key, item] of Object.entries(value)) {
+      if (typeof item === "string" && KEY_LIKE_FIELD.test(key) && item !== REDACTED) {
+        const secret = item.replace(/^(Bearer|Basic|Token)\s+/i, "");
+        if (secret.length >= MIN_SECRET_LENGTH) found.push({ name: key, value: secret });
+      } else {
+        collectKeyLikeValues(item, found);
+      }
+    }
   }
 }

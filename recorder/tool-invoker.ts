@@ -19,7 +19,8 @@ export async function invokeRecordedTool<T>(
   if (core.mode === "live") return run();
 
   const testId = currentTestId() ?? null;
-  const redactedKwargs = core.redactor.value(kwargs);
+  const redactor = core.redactor.withRequestCredentials(kwargs);
+  const redactedKwargs = redactor.value(kwargs);
   const hash = toolRequestHash({ provider, toolName, kwargs: redactedKwargs });
 
   if (readsRecordings(core.mode)) {
@@ -33,7 +34,7 @@ export async function invokeRecordedTool<T>(
 
   const result = await run();
   // What the caller gets is what replay will give: the JSON form, secrets removed.
-  const body = core.redactor.envSecrets(JSON.parse(JSON.stringify(result ?? null)) as unknown);
+  const body = redactor.knownSecrets(JSON.parse(JSON.stringify(result ?? null)) as unknown);
   const recording: ToolRecording = {
     test_id: testId,
     request: { test_id: testId, provider, tool_name: toolName, kwargs: redactedKwargs },

@@ -7,6 +7,7 @@ export interface FetchedRequest {
   url: string;
   /** The JSON body, or for a body-less request its query parameters (`{}` when none). */
   body: unknown;
+  headers: Headers;
 }
 
 export async function readFetchRequest(
@@ -20,7 +21,8 @@ export async function readFetchRequest(
   if (init?.body !== undefined && init.body !== null) text = await bodyText(init.body);
   else if (isRequest && input.body) text = await input.clone().text();
   else text = "";
-  return { method, url, body: text === "" ? queryParameters(url) : parseBody(text) };
+  const headers = new Headers(init?.headers ?? (isRequest ? input.headers : undefined));
+  return { method, url, body: text === "" ? queryParameters(url) : parseBody(text), headers };
 }
 
 async function bodyText(body: NonNullable<RequestInit["body"]>): Promise<string> {

@@ -32,7 +32,7 @@ export async function recordResponse(upstream: Response, target: RecordTarget): 
     return recordStream(upstream.body, target);
   }
   const text = await upstream.text();
-  const data = target.redactor.envSecrets(parseJsonOrText(text));
+  const data = target.redactor.knownSecrets(parseJsonOrText(text));
   if (!upstream.ok) {
     const recorded: RecordedResponse = {
       body: data,
@@ -89,7 +89,7 @@ function recordStream(upstream: ReadableStream<Uint8Array>, target: RecordTarget
     let text = "";
     for (const event of events) {
       if (event.data === SSE_DONE) continue;
-      const data = target.redactor.envSecrets(parseJsonOrText(event.data));
+      const data = target.redactor.knownSecrets(parseJsonOrText(event.data));
       const normalized = normalizeIdsAndTimes(target.kind, data, target.hash);
       const chunk = typeof normalized === "string" ? normalized : wrapChunk(target.kind, normalized);
       chunks.push(chunk);

@@ -23,13 +23,14 @@ export async function recordingFetch(
 
   const fetched = await readFetchRequest(input, init);
   const testId = currentTestId() ?? null;
-  const url = core.redactor.url(fetched.url);
+  const redactor = core.redactor.withRequestCredentials(fetched.body, fetched.headers);
+  const url = redactor.url(fetched.url);
   const path = urlPath(url);
   const endpoint = logicalEndpoint(url);
   const kind = endpointKind(endpoint);
   // Llama Stack intercepts SDK methods, not HTTP, and files every call as a POST.
   const method = MODEL_LIST_ENDPOINTS.has(path) ? "POST" : fetched.method;
-  const body = core.redactor.value(fetched.body);
+  const body = redactor.value(fetched.body);
   const hash = inferenceRequestHash({ method, url, body, testId });
   const model =
     typeof (body as { model?: unknown })?.model === "string" ? (body as { model: string }).model : "";
@@ -50,7 +51,7 @@ export async function recordingFetch(
     kind,
     endpoint,
     hash,
-    redactor: core.redactor,
+    redactor,
     save(response: RecordedResponse, fileName = `${hash}.json`) {
       const recording: InferenceRecording = {
         test_id: testId,

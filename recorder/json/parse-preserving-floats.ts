@@ -9,6 +9,8 @@ import { PyFloat } from "./python-float.ts";
 const MAY_HOLD_INTEGRAL_FLOAT = /\d\.0+(?![0-9])|\d[eE]/;
 const NUMBER_TOKEN = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const SENTINEL = "\u0000py-float:";
+/** The sentinel as it is spelled inside a JSON string literal. */
+const SENTINEL_IN_JSON = "\\u0000py-float:";
 
 export function parsePreservingFloats(text: string): unknown {
   if (!MAY_HOLD_INTEGRAL_FLOAT.test(text)) return JSON.parse(text);
@@ -46,7 +48,7 @@ function markIntegralFloats(text: string): string {
     const literal = match[0];
     const end = i + literal.length;
     if (/[.eE]/.test(literal) && Number.isInteger(Number(literal))) {
-      out += `${text.slice(copiedUpTo, i)}"${SENTINEL}${literal}"`;
+      out += `${text.slice(copiedUpTo, i)}"${SENTINEL_IN_JSON}${literal}"`;
       copiedUpTo = end;
     }
     i = end;
