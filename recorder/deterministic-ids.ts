@@ -4,7 +4,7 @@
  * Llama Stack's scheme: per test and per kind, a counter that starts at
  * sha256(test_id) mod 10^12 and counts up from there.
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "./request-hash.ts";
 
 /** Llama Stack's prefixes, then the reference stack's own kinds. */
 export const ID_PREFIXES: Readonly<Record<string, string>> = {
@@ -55,5 +55,5 @@ export class DeterministicIds {
 }
 
 function startingCounter(testId: string): bigint {
-  return BigInt(`0x${createHash("sha256").update(testId, "utf8").digest("hex")}`) % COUNTER_MODULUS;
+  return BigInt(`0x${sha256Hex(testId)}`) % COUNTER_MODULUS;
 }

@@ -1,93 +1,141 @@
 /**
- * Keeps secrets out of recordings: values of key-like fields, and any occurrence of
- * a secret taken from the environment (variables named *_API_KEY, *_TOKEN, *_SECRET).
- * Redaction happens before hashing as well as before writing, so a recording made with
- * a real key replays with a fake one.
+ * Keeps secrets out of recordings: values of key-like fields, credential headers, and
+ * any occurrence of a secret taken from the environment (variables named *_API_KEY,
+ * *_TOKEN, *_SECRET) or carried by the request itself. Redaction happens before
+ * hashing as well as before writing, so a recording made with a real key replays
+ * with a fake one.
  */
-const KEY_LIKE_FIELD =
-  /^(api[-_]?key|x[-_]api[-_]key|authorization|proxy[-_]authorization|access[-_]?token|refresh[-_]?token|id[-_]?token|bearer[-_]?token|auth[-_]?token|client[-_]?secret|password)$/i;
 const SECRET_ENV_NAME = /(_API_KEY|_TOKEN|_SECRET)$/;
 /** Shorter values ("1", "true") would redact innocent text. */
 const MIN_SECRET_LENGTH = 8;
+/** Field names, lower-cased with `-` and `_` removed, whose string values are credentials. */
+const KEY_LIKE_FIELDS = new Set([
+  "apikey",
+  "xapikey",
+  "authorization",
+  "proxyauthorization",
+  "accesstoken",
+  "refreshtoken",
+  "idtoken",
+  "bearertoken",
+  "authtoken",
+  "clientsecret",
+  "password",
+]);
+/** Headers that carry credentials; their values are redacted wherever else they show up. */
+export const CREDENTIAL_HEADERS: readonly string[] = [
+  "authorization",
+  "proxy-authorization",
+  "x-api-key",
+  "api-key",
+  "x-goog-api-key",
+];
+const AUTH_SCHEME = /^(Bearer|Basic|Token)\s+/i;
 
 export const REDACTED = "<redacted>";
 
-export interface EnvSecret {
+export interface Secret {
   name: string;
   value: string;
 }
 
-export function secretsFromEnv(env: Record<string, string | undefined>): EnvSecret[] {
-  const secrets: EnvSecret[] = [];
+export function isKeyLikeField(name: string): boolean {
+  return KEY_LIKE_FIELDS.has(name.toLowerCase().replace(/[-_]/g, ""));
+}
+
+export function secretsFromEnv(env: Record<string, string | undefined>): Secret[] {
+  const secrets: Secret[] = [];
   for (const [name, value] of Object.entries(env)) {
     if (SECRET_ENV_NAME.test(name) && value && value.length >= MIN_SECRET_LENGTH)
       secrets.push({ name, value });
   }
-  // Longest first, so a secret that contains another is replaced whole.
-  return secrets.sort((a, b) => b.value.length - a.value.length);
+  return secrets;
 }
 
-/** Headers that carry credentials; their values are redacted wherever else they show up. */
-const CREDENTIAL_HEADERS = ["authorization", "proxy-authorization", "x-api-key", "api-key", "x-goog-api-key"];
+function credential(name: string, raw: string): Secret | undefined {
+  const value = raw.replace(AUTH_SCHEME, "");
+  return value.length >= MIN_SECRET_LENGTH && value !== REDACTED ? { name, value } : undefined;
+}
 
 export class Redactor {
-  constructor(private readonly secrets: readonly EnvSecret[]) {}
+  readonly #secrets: readonly Secret[];
 
-  /** This redactor plus the credentials one request carries, so an upstream echo of them is caught too. */
-  withRequestCredentials(body: unknown, headers?: Headers): Redactor {
-    const found: EnvSecret[] = [];
-    collectKeyLikeValues(body, found);
-    for (const name of CREDENTIAL_HEADERS) {
-      const value = headers?.get(name)?.replace(/^(Bearer|Basic|Token)\s+/i, "");
-      if (value && value.length >= MIN_SECRET_LENGTH) found.push({ name, value });
-    }
-    if (found.length === 0) return this;
-    return new Redactor([...this.secrets, ...found].sort((a, b) => b.value.length - a.value.length));
+  constructor(secrets: readonly Secret[]) {
+    // Longest first, so a secret that contains another is replaced whole.
+    this.#secrets = [...secrets].sort((a, b) => b.value.length - a.value.length);
   }
 
   static fromEnv(env: Record<string, string | undefined> = process.env): Redactor {
     return new Redactor(secretsFromEnv(env));
   }
 
+  /**
+   * Redacts a request body: key-like fields become `<redacted>`, and their values,
+   * the credential headers' values and environment secrets are replaced wherever else
+   * they appear. Returns the body (the same object when nothing needed redacting) and
+   * a redactor that also knows this request's credentials, for what upstream answers.
+   */
+  request(
+    body: unknown,
+    credentialHeaders: ReadonlyArray<[string, string]> = [],
+  ): {
+    body: unknown;
+    redactor: Redactor;
+  } {
+    const found: Secret[] = [];
+    for (const [name, value] of credentialHeaders) {
+      const secret = credential(name, value);
+      if (secret) found.push(secret);
+    }
+    collectKeyLikeValues(body, found);
+    const redactor = found.length ? new Redactor([...this.#secrets, ...found]) : this;
+    return { body: redactor.#walk(body, true), redactor };
+  }
+
+  /**
+   * Only the known secret values: for response bodies, whose fields named like keys
+   * are data (a logprob's `token`), not credentials.
+   */
+  knownSecrets<T>(value: T): T {
+    return this.#secrets.length ? (this.#walk(value, false) as T) : value;
+  }
+
   text(value: string): string {
     let result = value;
-    for (const { name, value: secret } of this.secrets) {
+    for (const { name, value: secret } of this.#secrets) {
       if (result.includes(secret)) result = result.replaceAll(secret, `<redacted:${name}>`);
     }
     return result;
   }
 
-  /** `value` with key-like fields and environment secrets replaced (a copy where needed). */
-  value<T>(value: T): T {
-    return this.#walk(value, true) as T;
-  }
-
-  /**
-   * Only the known secret values (environment, request credentials): for response
-   * bodies, whose fields named like keys are data (a logprob's `token`), not credentials.
-   */
-  knownSecrets<T>(value: T): T {
-    return this.secrets.length ? (this.#walk(value, false) as T) : value;
+  /** URLs may carry keys in their query (`?key=…`). */
+  url(url: string): string {
+    const redacted = this.text(url);
+    return redacted.includes("?")
+      ? redacted.replace(/([?&])(api[-_]?key|key|token|access_token)=[^&#]*/gi, `$1$2=${REDACTED}`)
+      : redacted;
   }
 
   // Returns `value` itself when nothing in it needs redacting: the hot replay path
   // redacts every request body and should not copy it.
   #walk(value: unknown, keyLikeFields: boolean): unknown {
-    if (typeof value === "string") return this.secrets.length ? this.text(value) : value;
+    if (typeof value === "string") return this.#secrets.length ? this.text(value) : value;
     if (Array.isArray(value)) {
       let copy: unknown[] | undefined;
-      value.forEach((item, index) => {
+      for (let index = 0; index < value.length; index++) {
+        const item = value[index];
         const redacted = this.#walk(item, keyLikeFields);
         if (redacted !== item) copy ??= value.slice();
         if (copy) copy[index] = redacted;
-      });
+      }
       return copy ?? value;
     }
     if (value === null || typeof value !== "object" || value.constructor !== Object) return value;
     let copy: Record<string, unknown> | undefined;
-    for (const [key, item] of Object.entries(value)) {
+    for (const key in value) {
+      const item = (value as Record<string, unknown>)[key];
       const redacted =
-        keyLikeFields && KEY_LIKE_FIELD.test(key) && typeof item === "string"
+        keyLikeFields && typeof item === "string" && isKeyLikeField(key)
           ? REDACTED
           : this.#walk(item, keyLikeFields);
       if (redacted !== item) copy ??= { ...value };
@@ -95,24 +143,18 @@ export class Redactor {
     }
     return copy ?? value;
   }
-
-  /** URLs may carry keys in their query (`?key=…`). */
-  url(url: string): string {
-    const redacted = this.text(url);
-    return redacted.replace(/([?&])(api[-_]?key|key|token|access_token)=[^&#]*/gi, `$1$2=${REDACTED}`);
-  }
 }
 
-function collectKeyLikeValues(value: unknown, found: EnvSecret[]): void {
+function collectKeyLikeValues(value: unknown, found: Secret[]): void {
   if (Array.isArray(value)) {
     for (const item of value) collectKeyLikeValues(item, found);
   } else if (value !== null && typeof value === "object" && value.constructor === Object) {
-    for (const [key, item] of Object.entries(value)) {
-      if (typeof item === "string" && KEY_LIKE_FIELD.test(key) && item !== REDACTED) {
-        const secret = item.replace(/^(Bearer|Basic|Token)\s+/i, "");
-        if (secret.length >= MIN_SECRET_LENGTH) found.push({ name: key, value: secret });
-      } else {
-        collectKeyLikeValues(item, found);
+    for (const key in value) {
+      const item = (value as Record<string, unknown>)[key];
+      if (typeof item !== "string") collectKeyLikeValues(item, found);
+      else if (isKeyLikeField(key)) {
+        const secret = credential(key, item);
+        if (secret) found.push(secret);
       }
     }
   }

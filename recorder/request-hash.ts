@@ -2,9 +2,9 @@
  * Request identity, computed exactly as Llama Stack's api_recorder does, so that a
  * recording made by either side is found by the other.
  */
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 import { formatFixed5, isPythonFloat, PyFloat, roundPython5 } from "./json/python-float.ts";
-import { pythonJsonDumps } from "./json/python-json.ts";
+import { type JsonLeaf, pythonJsonDumps, pythonJsonString } from "./json/python-json.ts";
 
 /** Shared infrastructure endpoints: their recordings serve every test, so no test id. */
 export const MODEL_LIST_ENDPOINTS: ReadonlySet<string> = new Set([
@@ -17,24 +17,16 @@ const DECIMAL_IN_STRING = /-?\d+\.\d{4,}/g;
 const HAS_DECIMAL_IN_STRING = /\d\.\d{4}/;
 
 /** Rounds floats to 5 places and long decimals inside strings to 5 decimals. */
-export function normalizeBodyForHash(value: unknown): unknown {
+export function normalizeLeafForHash(value: JsonLeaf): JsonLeaf {
   if (typeof value === "string") {
     return HAS_DECIMAL_IN_STRING.test(value)
       ? value.replace(DECIMAL_IN_STRING, (literal) => formatFixed5(Number(literal)))
       : value;
   }
-  if (isPythonFloat(value)) {
-    // Still a float in Python when rounding lands on an integer: 1e-07 hashes as 0.0.
-    const rounded = roundPython5(value.valueOf());
-    return Number.isInteger(rounded) ? new PyFloat(rounded) : rounded;
-  }
-  if (Array.isArray(value)) return value.map(normalizeBodyForHash);
-  if (value !== null && typeof value === "object") {
-    const normalized: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) normalized[key] = normalizeBodyForHash(item);
-    return normalized;
-  }
-  return value;
+  if (!isPythonFloat(value)) return value;
+  // Still a float in Python when rounding lands on an integer: 1e-07 hashes as 0.0.
+  const rounded = roundPython5(value.valueOf());
+  return Number.isInteger(rounded) ? new PyFloat(rounded) : rounded;
 }
 
 export interface InferenceRequestIdentity {
@@ -48,13 +40,17 @@ export interface InferenceRequestIdentity {
 /** The canonical string that is hashed; exposed so tests and diagnostics can show it. */
 export function inferenceCanonicalString({ method, url, body, testId }: InferenceRequestIdentity): string {
   const endpoint = urlPath(url);
-  const identity: Record<string, unknown> = {
-    method: method.toUpperCase(),
-    endpoint,
-    body: normalizeBodyForHash(body),
-  };
-  if (!MODEL_LIST_ENDPOINTS.has(endpoint)) identity.test_id = testId;
-  return pythonJsonDumps(identity, { sortKeys: true });
+  // json.dumps(sort_keys=True) of {method, endpoint, body, test_id}, composed by hand
+  // so that only the body is normalized, in the same pass that writes it.
+  const members = [
+    `"body": ${pythonJsonDumps(body, { sortKeys: true, mapLeaf: normalizeLeafForHash })}`,
+    `"endpoint": ${pythonJsonString(endpoint)}`,
+    `"method": ${pythonJsonString(method.toUpperCase())}`,
+  ];
+  if (!MODEL_LIST_ENDPOINTS.has(endpoint)) {
+    members.push(`"test_id": ${testId === null ? "null" : pythonJsonString(testId)}`);
+  }
+  return `{${members.join(", ")}}`;
 }
 
 export function inferenceRequestHash(identity: InferenceRequestIdentity): string {
@@ -76,7 +72,10 @@ export function toolRequestHash(identity: ToolInvocationIdentity): string {
 }
 
 export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+  // The one-shot form (Node ≥ 20.12) skips building a Hash object: it is on the replay path.
+  return typeof hash === "function"
+    ? hash("sha256", text, "hex")
+    : createHash("sha256").update(text, "utf8").digest("hex");
 }
 
 /** The URL's path, as Python's urlparse gives it: no query, no host. */

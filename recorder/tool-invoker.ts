@@ -19,8 +19,8 @@ export async function invokeRecordedTool<T>(
   if (core.mode === "live") return run();
 
   const testId = currentTestId() ?? null;
-  const redactor = core.redactor.withRequestCredentials(kwargs);
-  const redactedKwargs = redactor.value(kwargs);
+  const { body: redacted, redactor } = core.redactor.request(kwargs);
+  const redactedKwargs = redacted as Record<string, unknown>;
   const hash = toolRequestHash({ provider, toolName, kwargs: redactedKwargs });
 
   if (readsRecordings(core.mode)) {

@@ -1,4 +1,5 @@
 /** Reads what a `fetch(input, init)` call asks for, without consuming what upstream will send. */
+import { CREDENTIAL_HEADERS } from "../redact.ts";
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -7,22 +8,42 @@ export interface FetchedRequest {
   url: string;
   /** The JSON body, or for a body-less request its query parameters (`{}` when none). */
   body: unknown;
-  headers: Headers;
+  /** The credential headers sent (`authorization`, `x-api-key`, …), for redaction. */
+  credentials: Array<[string, string]>;
 }
 
-export async function readFetchRequest(
+/** Synchronous for the string bodies the openai SDK sends: the replay path stays free of extra awaits. */
+export function readFetchRequest(
   input: string | URL | Request,
   init?: RequestInit,
-): Promise<FetchedRequest> {
+): FetchedRequest | Promise<FetchedRequest> {
   const isRequest = typeof input === "object" && !(input instanceof URL);
   const url = isRequest ? input.url : String(input);
   const method = (init?.method ?? (isRequest ? input.method : "GET")).toUpperCase();
-  let text: string;
-  if (init?.body !== undefined && init.body !== null) text = await bodyText(init.body);
-  else if (isRequest && input.body) text = await input.clone().text();
-  else text = "";
-  const headers = new Headers(init?.headers ?? (isRequest ? input.headers : undefined));
-  return { method, url, body: text === "" ? queryParameters(url) : parseBody(text), headers };
+  const credentials = credentialHeaders(init?.headers ?? (isRequest ? input.headers : undefined));
+  const fromText = (text: string): FetchedRequest => ({
+    method,
+    url,
+    body: text === "" ? queryParameters(url) : parseBody(text),
+    credentials,
+  });
+  const body = init?.body;
+  if (typeof body === "string") return fromText(body);
+  if (body !== undefined && body !== null) return bodyText(body).then(fromText);
+  if (isRequest && input.body) return input.clone().text().then(fromText);
+  return fromText("");
+}
+
+function credentialHeaders(headers: RequestInit["headers"]): Array<[string, string]> {
+  if (!headers) return [];
+  const entries =
+    headers instanceof Headers || Array.isArray(headers) ? [...headers] : Object.entries(headers);
+  const found: Array<[string, string]> = [];
+  for (const [name, value] of entries) {
+    const lower = name.toLowerCase();
+    if (CREDENTIAL_HEADERS.includes(lower) && typeof value === "string") found.push([lower, value]);
+  }
+  return found;
 }
 
 async function bodyText(body: NonNullable<RequestInit["body"]>): Promise<string> {

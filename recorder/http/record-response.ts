@@ -3,8 +3,8 @@
  * event by event, and its file is written only once upstream has finished it; a
  * network failure or a cancelled stream leaves no file behind.
  */
-import { createHash } from "node:crypto";
 import type { Redactor } from "../redact.ts";
+import { sha256Hex } from "../request-hash.ts";
 import type { RecordedResponse } from "../storage/recording-file.ts";
 import {
   type EndpointKind,
@@ -68,7 +68,7 @@ function recordModelList(data: unknown, target: RecordTarget): Response {
     ? (data as { models?: unknown[] }).models
     : (data as { data?: unknown[] }).data) ?? []) as Array<Record<string, unknown>>;
   const ids = [...new Set(models.map((model) => String(isOllama ? model.model : model.id)))].sort();
-  const digest = createHash("sha256").update(ids.join("|"), "utf8").digest("hex").slice(0, 8);
+  const digest = sha256Hex(ids.join("|")).slice(0, 8);
   const body = isOllama
     ? { __type__: OLLAMA_LIST_TYPE, __data__: data }
     : models.map((model) => ({ __type__: MODEL_TYPE, __data__: model }));

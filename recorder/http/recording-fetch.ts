@@ -21,16 +21,16 @@ export async function recordingFetch(
 ): Promise<Response> {
   if (core.mode === "live") return core.upstream(input, init);
 
-  const fetched = await readFetchRequest(input, init);
+  const read = readFetchRequest(input, init);
+  const fetched = read instanceof Promise ? await read : read;
   const testId = currentTestId() ?? null;
-  const redactor = core.redactor.withRequestCredentials(fetched.body, fetched.headers);
+  const { body, redactor } = core.redactor.request(fetched.body, fetched.credentials);
   const url = redactor.url(fetched.url);
   const path = urlPath(url);
   const endpoint = logicalEndpoint(url);
   const kind = endpointKind(endpoint);
   // Llama Stack intercepts SDK methods, not HTTP, and files every call as a POST.
   const method = MODEL_LIST_ENDPOINTS.has(path) ? "POST" : fetched.method;
-  const body = redactor.value(fetched.body);
   const hash = inferenceRequestHash({ method, url, body, testId });
   const model =
     typeof (body as { model?: unknown })?.model === "string" ? (body as { model: string }).model : "";

@@ -27,9 +27,10 @@ export function sseTerminator(kind: EndpointKind): string {
 }
 
 export function streamText(kind: EndpointKind, chunks: readonly unknown[]): string {
-  let text = "";
-  for (const chunk of chunks) text += sseEventOf(kind, chunk);
-  return text + sseTerminator(kind);
+  // join() builds one flat string; += would build a rope that undici flattens again.
+  const events = chunks.map((chunk) => sseEventOf(kind, chunk));
+  events.push(sseTerminator(kind));
+  return events.join("");
 }
 
 /** The JSON an API returns for a model list, from Llama Stack's list-of-models body. */

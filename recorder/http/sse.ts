@@ -71,9 +71,12 @@ export class SseParser {
 export const SSE_DONE = "[DONE]";
 
 export function encodeSseEvent({ event, data }: SseEvent): string {
-  const dataLines = data
-    .split("\n")
-    .map((line) => `data: ${line}\n`)
-    .join("");
+  // JSON text never holds a raw newline: the common case needs no splitting.
+  const dataLines = data.includes("\n")
+    ? data
+        .split("\n")
+        .map((line) => `data: ${line}\n`)
+        .join("")
+    : `data: ${data}\n`;
   return event === undefined ? `${dataLines}\n` : `event: ${event}\n${dataLines}\n`;
 }

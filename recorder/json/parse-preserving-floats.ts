@@ -6,7 +6,10 @@
 import { PyFloat } from "./python-float.ts";
 
 // A cheap pre-check: most files hold no such literal and take the plain JSON.parse path.
-const MAY_HOLD_INTEGRAL_FLOAT = /\d\.0+(?![0-9])|\d[eE]/;
+// The lookbehinds skip digits inside words and escapes ("0e4f", "\\u00e1,") so that
+// ordinary ids and non-ASCII text do not send every file down the slow path.
+const MAY_HOLD_INTEGRAL_FLOAT =
+  /(?<![\w"-])-?\d+(?:\.\d+)?[eE][+-]?\d+(?=[,\s\]}])|(?<![\w."-])-?\d+\.0+(?=[,\s\]}])/;
 const NUMBER_TOKEN = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const SENTINEL = "\u0000py-float:";
 /** The sentinel as it is spelled inside a JSON string literal. */

@@ -7,10 +7,14 @@
  */
 import { isPythonFloat, PyFloat, pythonFloatRepr } from "./python-float.ts";
 
+export type JsonLeaf = string | number | PyFloat;
+
 export interface PythonJsonOptions {
   sortKeys?: boolean;
   /** Spaces per level; undefined writes everything on one line. */
   indent?: number;
+  /** Rewrites each string and number as it is written (hash normalization), saving a copy of the tree. */
+  mapLeaf?: (leaf: JsonLeaf) => JsonLeaf;
 }
 
 // Python's ensure_ascii escapes DEL too. The test uses a regex without the global
@@ -34,13 +38,15 @@ function numberText(value: number | PyFloat): string {
 }
 
 export function pythonJsonDumps(value: unknown, options: PythonJsonOptions = {}): string {
-  const { sortKeys = false, indent } = options;
+  const { sortKeys = false, indent, mapLeaf } = options;
   const itemSeparator = indent === undefined ? ", " : ",";
 
   const write = (node: unknown, depth: number): string => {
     if (node === null || node === undefined) return "null";
-    if (typeof node === "string") return pythonJsonString(node);
-    if (typeof node === "number" || node instanceof PyFloat) return numberText(node);
+    if (typeof node === "string" || typeof node === "number" || node instanceof PyFloat) {
+      const leaf = mapLeaf ? mapLeaf(node) : node;
+      return typeof leaf === "string" ? pythonJsonString(leaf) : numberText(leaf);
+    }
     if (typeof node === "boolean") return node ? "true" : "false";
     if (typeof node === "bigint") return node.toString();
     const open = indent === undefined ? "" : `\n${" ".repeat(indent * (depth + 1))}`;
@@ -53,7 +59,7 @@ export function pythonJsonDumps(value: unknown, options: PythonJsonOptions = {})
     const record = node as Record<string, unknown>;
     const keys = Object.keys(record).filter((key) => record[key] !== undefined);
     if (keys.length === 0) return "{}";
-    if (sortKeys) keys.sort(compareCodePoints);
+    if (sortKeys) sortByCodePoint(keys);
     const members = keys.map((key) => `${pythonJsonString(key)}: ${write(record[key], depth + 1)}`);
     return `{${open}${members.join(itemSeparator + open)}${close}}`;
   };
@@ -61,7 +67,17 @@ export function pythonJsonDumps(value: unknown, options: PythonJsonOptions = {})
   return write(value, 0);
 }
 
-/** Python sorts str keys by code point; JS's default sort compares UTF-16 units. */
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * Python sorts str keys by code point; JS's default sort compares UTF-16 units, which
+ * agree unless a key holds an astral character.
+ */
+function sortByCodePoint(keys: string[]): void {
+  keys.sort();
+  if (keys.some((key) => SURROGATE.test(key))) keys.sort(compareCodePoints);
+}
+
 function compareCodePoints(a: string, b: string): number {
   if (a === b) return 0;
   const length = Math.min(a.length, b.length);

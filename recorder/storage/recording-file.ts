@@ -86,20 +86,34 @@ export function assertValidRecording(value: unknown, file: string): asserts valu
   }
 }
 
+export interface ReadOptions {
+  /**
+   * Keep Python's integral floats (`0.0`) apart from integers, as hashing and rewriting
+   * need. Replay only re-serializes with JSON.stringify, where they are the same, and
+   * skips the check.
+   */
+  preserveFloats?: boolean;
+}
+
 /** Parses and validates a recording's text; `file` names it in errors. */
-export function parseRecording(text: string, file: string): Recording {
+export function parseRecording(
+  text: string,
+  file: string,
+  { preserveFloats = true }: ReadOptions = {},
+): Recording {
+  const parse = preserveFloats ? parsePreservingFloats : JSON.parse;
   let value: unknown;
   try {
-    value = parsePreservingFloats(text);
+    value = parse(text);
   } catch (error) {
     throw new RecordingFileError(file, `is not valid JSON (${(error as Error).message}).`);
   }
   assertValidRecording(value, file);
-  return applyIdNormalizationMapping(value, text, file);
+  return applyIdNormalizationMapping(value, text, file, parse);
 }
 
 /** Reads a recording; undefined when the file does not exist. */
-export function readRecordingFile(file: string): Recording | undefined {
+export function readRecordingFile(file: string, options?: ReadOptions): Recording | undefined {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -107,20 +121,25 @@ export function readRecordingFile(file: string): Recording | undefined {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new RecordingFileError(file, `cannot be read (${(error as Error).message}).`);
   }
-  return parseRecording(text, file);
+  return parseRecording(text, file, options);
 }
 
 /**
  * Llama Stack files may map normalized ids back to the originals they replaced;
  * loading swaps the originals for the normalized form everywhere in the file.
  */
-function applyIdNormalizationMapping(recording: Recording, text: string, file: string): Recording {
+function applyIdNormalizationMapping(
+  recording: Recording,
+  text: string,
+  file: string,
+  parse: (text: string) => unknown,
+): Recording {
   const mapping = recording.id_normalization_mapping;
   if (!mapping || Object.keys(mapping).length === 0) return recording;
   let rewritten = text;
   for (const [normalized, original] of Object.entries(mapping))
     rewritten = rewritten.replaceAll(original, normalized);
-  const remapped = parsePreservingFloats(rewritten) as Recording;
+  const remapped = parse(rewritten) as Recording;
   remapped.id_normalization_mapping = {};
   assertValidRecording(remapped, file);
   return remapped;

@@ -9,6 +9,8 @@ import { basename, dirname, join, resolve } from "node:path";
 import { type Recording, readRecordingFile, writeRecordingFile } from "./recording-file.ts";
 
 export const COMMON_SUITE = "common";
+/** Lookups serve replay, which re-serializes with JSON.stringify: no need to keep `0.0` apart from `0`. */
+const REPLAY_READ = { preserveFloats: false };
 
 export interface FoundRecording {
   file: string;
@@ -45,7 +47,7 @@ export class RecordingStore {
   find(hash: string, testId: string | null | undefined): FoundRecording | undefined {
     for (const folder of this.searchFolders(testId)) {
       const file = join(folder, `${hash}.json`);
-      const recording = readRecordingFile(file);
+      const recording = readRecordingFile(file, REPLAY_READ);
       if (recording) return { file, recording };
     }
     return undefined;
@@ -64,7 +66,7 @@ export class RecordingStore {
       for (const name of readdirSync(folder).sort()) {
         if (!name.startsWith(prefix) || !name.endsWith(".json")) continue;
         const file = join(folder, name);
-        const recording = readRecordingFile(file);
+        const recording = readRecordingFile(file, REPLAY_READ);
         if (recording) found.push({ file, recording });
       }
     }

@@ -59,9 +59,11 @@ test.describe("request hashes match Llama Stack's recorder", () => {
   });
 
   test("integral floats in a file written by Python keep their float spelling", () => {
-    const parsed = parsePreservingFloats('{"temperature": 0.0, "n": 1, "x": 1e3, "s": "1.0", "y": 2.5}');
+    const parsed = parsePreservingFloats(
+      '{"temperature": 0.0, "n": 1, "x": 1e3, "s": "1.0", "y": 2.5, "l": [1.0,-2E2]}',
+    );
     expect(pythonJsonDumps(parsed, { sortKeys: true })).toBe(
-      '{"n": 1, "s": "1.0", "temperature": 0.0, "x": 1000.0, "y": 2.5}',
+      '{"l": [1.0, -200.0], "n": 1, "s": "1.0", "temperature": 0.0, "x": 1000.0, "y": 2.5}',
     );
   });
 });
