@@ -16,6 +16,7 @@ export const ID_PREFIXES: Readonly<Record<string, string>> = {
   message: "msg_",
   function_call: "fc_",
   conversation: "conv_",
+  function_call_output: "fco_",
 };
 
 const COUNTER_MODULUS = 1_000_000_000_000n;

@@ -1,0 +1,68 @@
+/**
+ * The stack as a `fetch`-style handler: this is library mode (hand it to the openai SDK
+ * as its `fetch`, no socket), and the server mode serves the very same handler.
+ */
+import { Hono } from "hono";
+import { StackError } from "./errors.ts";
+import type { StackPorts } from "./ports.ts";
+import { type ProviderConfig, ProviderRegistry } from "./providers/registry.ts";
+import { createIds } from "./responses/ids.ts";
+import type { ResponseDeps } from "./responses/orchestrator.ts";
+import { healthRoutes, modelsRoutes } from "./routes/models.ts";
+import { responsesRoutes } from "./routes/responses.ts";
+import { ResponseStore } from "./store/response-store.ts";
+import { ToolRegistry } from "./tools/registry.ts";
+
+export interface StackOptions {
+  /** Everything from below: upstream fetch, ids, clock, tool invoker, test-id context. */
+  ports: StackPorts;
+  /** Inference providers; a model id's prefix picks one (`openai/gpt-4o` → `openai`). */
+  providers: ProviderConfig[];
+  /** SQLite file; by default a temporary one, removed by `close()`. */
+  dbPath?: string;
+}
+
+export interface Stack {
+  /** The whole API as a fetch: `new OpenAI({ baseURL: "http://stack.local/v1", fetch: stack.fetch })`. */
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
+  /** Where the responses are stored. */
+  readonly dbPath: string;
+  /** Closes the database (and removes it if it was temporary). */
+  close(): void;
+}
+
+export function createStack(options: StackOptions): Stack {
+  const { ports } = options;
+  const store = new ResponseStore(options.dbPath);
+  const providers = new ProviderRegistry(options.providers, ports.fetch);
+  const deps: ResponseDeps = {
+    ports,
+    ids: createIds(ports),
+    store,
+    tools: new ToolRegistry(),
+    resolveProvider: (model) => providers.resolve(model),
+  };
+
+  const app = new Hono();
+  app.route("/v1", responsesRoutes(deps));
+  app.route("/v1", modelsRoutes(providers));
+  app.route("/", healthRoutes());
+  app.notFound((c) => {
+    const error = new StackError(404, `Invalid URL (${c.req.method} ${c.req.path})`);
+    return c.json(error.toBody(), 404);
+  });
+  app.onError((error, c) => {
+    if (error instanceof StackError) return c.json(error.toBody(), error.status);
+    console.error("[stack] request failed:", error);
+    return c.json(new StackError(500, `The stack failed: ${error.message}`).toBody(), 500);
+  });
+
+  return {
+    fetch: (input, init) => {
+      const request = input instanceof Request && init === undefined ? input : new Request(input, init);
+      return ports.withRequestContext(request.headers, async () => app.fetch(request));
+    },
+    dbPath: store.path,
+    close: () => store.close(),
+  };
+}

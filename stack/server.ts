@@ -1,0 +1,133 @@
+/**
+ * Server mode: the same fetch handler as library mode, served over HTTP on loopback.
+ *
+ *     tsx stack/server.ts [--port N] [--host H] [--db FILE] [--scripts-dir DIR]
+ *
+ * `--port` (or STACK_PORT) 0 picks a free port. Once listening it prints one line,
+ * `listening on http://127.0.0.1:PORT`, on stdout. SIGTERM or SIGINT stops accepting
+ * connections, lets requests in flight finish, closes the database and exits 0.
+ */
+
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { serve } from "@hono/node-server";
+import { createStack, type Stack, type StackOptions } from "./app.ts";
+import { providersFromEnv } from "./config.ts";
+import { createPassthroughPorts } from "./passthrough-ports.ts";
+import type { StackPorts } from "./ports.ts";
+
+export interface StackServerOptions extends StackOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** How long `close()` lets requests in flight finish before cutting them off. */
+  shutdownGraceMs?: number;
+}
+
+export interface StackServer {
+  readonly url: string;
+  readonly port: number;
+  readonly stack: Stack;
+  /** Stops accepting, waits for requests in flight, then closes the stack. */
+  close(): Promise<void>;
+}
+
+export async function startStackServer(options: StackServerOptions): Promise<StackServer> {
+  const stack = createStack(options);
+  const host = options.host ?? "127.0.0.1";
+  const server = serve({
+    fetch: (request) => stack.fetch(request),
+    port: options.port ?? 0,
+    hostname: host,
+  }) as Server;
+  const address = await new Promise<AddressInfo>((resolve, reject) => {
+    server.once("listening", () => resolve(server.address() as AddressInfo));
+    server.once("error", reject);
+  }).catch((error: unknown) => {
+    stack.close();
+    throw error;
+  });
+  const url = `http://${host}:${address.port}`;
+  let closing: Promise<void> | undefined;
+  // Once closing, a keep-alive connection is let go as soon as its response is done,
+  // rather than lingering until its idle timeout.
+  server.on("request", (_request, response) => {
+    response.once("finish", () => {
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
+  });
+  return {
+    url,
+    port: address.port,
+    stack,
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => {
+          clearTimeout(deadline);
+          stack.close();
+          resolve();
+        });
+        server.closeIdleConnections();
+        // A client that never finishes reading must not hold the process forever.
+        const deadline = setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 30_000);
+        deadline.unref();
+      });
+      return closing;
+    },
+  };
+}
+
+/** What the server process gets its ports from; the recorder's bootstrap plugs in here. */
+export type PortsFactory = (config: { scriptsDir: string | undefined }) => StackPorts;
+
+export async function runServerProcess(
+  argv: string[] = process.argv.slice(2),
+  env: NodeJS.ProcessEnv = process.env,
+  portsFactory: PortsFactory = createPassthroughPorts,
+): Promise<StackServer> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      db: { type: "string" },
+      "scripts-dir": { type: "string" },
+    },
+  });
+  const portText = values.port ?? env.STACK_PORT ?? "0";
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--port must be an integer from 0 to 65535, not '${portText}'.`);
+  }
+  const scriptsDir = values["scripts-dir"] ?? env.STACK_SCRIPTS_DIR;
+  const server = await startStackServer({
+    ports: portsFactory({ scriptsDir }),
+    providers: providersFromEnv(env),
+    port,
+    host: values.host ?? env.STACK_HOST ?? "127.0.0.1",
+    dbPath: values.db ?? env.STACK_DB_PATH,
+  });
+  process.stdout.write(`listening on ${server.url}\n`);
+  const shutdown = () => {
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error("[stack] shutdown failed:", error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", shutdown);
+  process.once("SIGINT", shutdown);
+  return server;
+}
+
+const entry = process.argv[1];
+if (entry && import.meta.url === pathToFileURL(entry).href) {
+  runServerProcess().catch((error: unknown) => {
+    console.error(`[stack] could not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}
