@@ -3,8 +3,9 @@
  * Numbers are medians of interleaved rounds, ratios taken within the same run.
  */
 import { type BenchResult, benchRecorder } from "./recorder.bench.ts";
+import { benchStack } from "./stack.bench.ts";
 
-const sections: Array<() => Promise<BenchResult>> = [benchRecorder];
+const sections: Array<() => Promise<BenchResult>> = [benchRecorder, benchStack];
 
 let failed = 0;
 for (const section of sections) {

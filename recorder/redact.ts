@@ -6,8 +6,11 @@
  * with a fake one.
  */
 const SECRET_ENV_NAME = /(_API_KEY|_TOKEN|_SECRET)$/;
-/** Shorter values ("1", "true") would redact innocent text. */
-const MIN_SECRET_LENGTH = 8;
+/**
+ * Shorter values would redact innocent text wherever it appears ("true", or a
+ * placeholder key such as "scripted"); real keys and tokens are far longer.
+ */
+const MIN_SECRET_LENGTH = 12;
 /** Field names, lower-cased with `-` and `_` removed, whose string values are credentials. */
 const KEY_LIKE_FIELDS = new Set([
   "apikey",

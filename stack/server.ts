@@ -17,6 +17,7 @@ import { createStack, type Stack, type StackOptions } from "./app.ts";
 import { providersFromEnv } from "./config.ts";
 import { createPassthroughPorts } from "./passthrough-ports.ts";
 import type { StackPorts } from "./ports.ts";
+import type { ProviderConfig } from "./providers/registry.ts";
 
 export interface StackServerOptions extends StackOptions {
   /** 0 (the default) picks a free port. */
@@ -24,6 +25,11 @@ export interface StackServerOptions extends StackOptions {
   host?: string;
   /** How long `close()` lets requests in flight finish before cutting them off. */
   shutdownGraceMs?: number;
+  /**
+   * Answers some requests before the stack sees them (a test harness's control routes);
+   * returning undefined passes the request on to the stack.
+   */
+  intercept?: (request: Request) => Promise<Response> | undefined;
 }
 
 export interface StackServer {
@@ -38,7 +44,7 @@ export async function startStackServer(options: StackServerOptions): Promise<Sta
   const stack = createStack(options);
   const host = options.host ?? "127.0.0.1";
   const server = serve({
-    fetch: (request) => stack.fetch(request),
+    fetch: (request) => options.intercept?.(request) ?? stack.fetch(request),
     port: options.port ?? 0,
     hostname: host,
   }) as Server;
@@ -79,13 +85,28 @@ export async function startStackServer(options: StackServerOptions): Promise<Sta
   };
 }
 
-/** What the server process gets its ports from; the recorder's bootstrap plugs in here. */
-export type PortsFactory = (config: { scriptsDir: string | undefined }) => StackPorts;
+/** What a server process is made of; the default is the passthrough ports and providers from the environment. */
+export interface ServerComposition {
+  ports: StackPorts;
+  providers: ProviderConfig[];
+  intercept?: StackServerOptions["intercept"];
+}
+
+/**
+ * Builds the server's parts from its configuration: a test harness plugs in its recorder
+ * here, without the stack knowing of it.
+ */
+export type ComposeServer = (config: { scriptsDir: string | undefined; env: NodeJS.ProcessEnv }) => ServerComposition;
+
+const passthrough: ComposeServer = ({ scriptsDir, env }) => ({
+  ports: createPassthroughPorts({ scriptsDir }),
+  providers: providersFromEnv(env),
+});
 
 export async function runServerProcess(
   argv: string[] = process.argv.slice(2),
   env: NodeJS.ProcessEnv = process.env,
-  portsFactory: PortsFactory = createPassthroughPorts,
+  compose: ComposeServer = passthrough,
 ): Promise<StackServer> {
   const { values } = parseArgs({
     args: argv,
@@ -103,8 +124,7 @@ export async function runServerProcess(
   }
   const scriptsDir = values["scripts-dir"] ?? env.STACK_SCRIPTS_DIR;
   const server = await startStackServer({
-    ports: portsFactory({ scriptsDir }),
-    providers: providersFromEnv(env),
+    ...compose({ scriptsDir, env }),
     port,
     host: values.host ?? env.STACK_HOST ?? "127.0.0.1",
     dbPath: values.db ?? env.STACK_DB_PATH,

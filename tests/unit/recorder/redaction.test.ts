@@ -43,7 +43,7 @@ test("recording with keys in headers, bodies, tool kwargs and echoed responses w
       model: "m-1",
       messages: [{ role: "user", content: `my token is ${env.GITHUB_TOKEN}` }],
       // biome-ignore lint/suspicious/noExplicitAny: a provider-specific field the SDK types do not know
-      ...({ api_key: "inline-key-value-123", extra: { authorization: "Bearer abc.def.ghi" } } as any),
+      ...({ api_key: "inline-key-value-123", extra: { authorization: "Bearer abc.def.ghi.jkl.mno" } } as any),
     });
     await recorder.invokeTool(
       "tavily",
@@ -55,7 +55,7 @@ test("recording with keys in headers, bodies, tool kwargs and echoed responses w
     );
   });
   const written = allText(root);
-  for (const secret of [...Object.values(env), "inline-key-value-123", "abc.def.ghi"]) {
+  for (const secret of [...Object.values(env), "inline-key-value-123", "abc.def.ghi.jkl.mno"]) {
     expect(written).not.toContain(secret);
   }
   expect(written).toContain("<redacted:GITHUB_TOKEN>");
@@ -81,4 +81,24 @@ test("a recording made with a real key replays with a fake one", async () => {
   const replayed = await ask("replay", "sk-fake-key-for-ci-00000000");
   expect(replayed).toEqual(recorded);
   expect(JSON.stringify(replayed)).not.toContain(env.OPENAI_API_KEY);
+});
+
+test("a short placeholder key is not a secret: ordinary words that match it stay", async () => {
+  const root = temporaryRecordingDir();
+  const recorder = createRecorder({ mode: "record", recordingDir: root, env: {} });
+  const client = new OpenAI({
+    apiKey: "scripted",
+    baseURL: `${upstream.baseUrl}/v1`,
+    fetch: recorder.fetch,
+    maxRetries: 0,
+  });
+  await recorder.withTestId(TEST_ID, () =>
+    client.chat.completions.create({
+      model: "scripted/assistant",
+      messages: [{ role: "user", content: "hi" }],
+    }),
+  );
+  const written = allText(root);
+  expect(written).toContain('"model": "scripted/assistant"');
+  expect(written).not.toContain("<redacted");
 });
