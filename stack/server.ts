@@ -96,7 +96,10 @@ export interface ServerComposition {
  * Builds the server's parts from its configuration: a test harness plugs in its recorder
  * here, without the stack knowing of it.
  */
-export type ComposeServer = (config: { scriptsDir: string | undefined; env: NodeJS.ProcessEnv }) => ServerComposition;
+export type ComposeServer = (config: {
+  scriptsDir: string | undefined;
+  env: NodeJS.ProcessEnv;
+}) => ServerComposition;
 
 const passthrough: ComposeServer = ({ scriptsDir, env }) => ({
   ports: createPassthroughPorts({ scriptsDir }),

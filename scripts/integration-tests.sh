@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Runs an integration suite against a stack, replaying or recording its API calls.
+# The same options as Llama Stack's scripts/integration-tests.sh, plus what a
+# Playwright user expects (--workers, model overrides). See --help.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+STACK_CONFIG="local"
+SUITE="responses"
+SETUP=""
+INFERENCE_MODE="replay"
+SUBDIRS=""
+PATTERN=""
+COLLECT_ONLY=false
+WORKERS=""
+TEXT_MODEL=""
+EMBEDDING_MODEL=""
+
+usage() {
+  cat <<USAGE
+Usage: $0 [OPTIONS]
+
+Options:
+    --stack-config STRING    Stack configuration to use: local (in-process, the default) or server:local
+    --suite STRING           Test suite to run (default: 'responses')
+    --setup STRING           Test setup (models, env) to use: scripted (the suite's default), gpt, ollama, vllm
+    --inference-mode STRING  Inference mode: replay, record-if-missing, record or live (default: replay)
+    --subdirs STRING         Comma-separated list of test subdirectories to run (within the suite)
+    --pattern STRING         Regex of test titles to run (Playwright --grep)
+    --collect-only           List the tests without running them
+    --workers N              Playwright workers (default: Playwright's, half the cores)
+    --text-model STRING      Override the setup's text model (e.g. openai/gpt-4o-mini)
+    --embedding-model STRING Override the setup's embedding model
+    --help                   Show this help message
+
+Environment:
+    OPENAI_API_KEY           Needed to record with --setup gpt (export it or put it in .env)
+    STACK_TEST_RECORDING_DIR Recordings folder (default: recordings)
+
+Examples:
+    # Replay the Responses suite offline (what CI runs)
+    $0 --suite responses
+
+    # Record what is missing against OpenAI
+    OPENAI_API_KEY=sk-... $0 --suite responses --setup gpt --inference-mode record-if-missing
+
+    # One test, against the server form of the stack
+    $0 --stack-config server:local --pattern 'streaming basic earth'
+USAGE
+}
+
+need_value() {
+  if [[ $# -lt 2 || "$2" == --* ]]; then
+    echo "Error: $1 requires a value" >&2
+    usage >&2
+    exit 1
+  fi
+}
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --stack-config) need_value "$@"; STACK_CONFIG="$2"; shift 2 ;;
+    --suite) need_value "$@"; SUITE="$2"; shift 2 ;;
+    --setup) need_value "$@"; SETUP="$2"; shift 2 ;;
+    --inference-mode) need_value "$@"; INFERENCE_MODE="$2"; shift 2 ;;
+    --subdirs) need_value "$@"; SUBDIRS="$2"; shift 2 ;;
+    --pattern) need_value "$@"; PATTERN="$2"; shift 2 ;;
+    --collect-only) COLLECT_ONLY=true; shift ;;
+    --workers) need_value "$@"; WORKERS="$2"; shift 2 ;;
+    --text-model) need_value "$@"; TEXT_MODEL="$2"; shift 2 ;;
+    --embedding-model) need_value "$@"; EMBEDDING_MODEL="$2"; shift 2 ;;
+    --help | -h) usage; exit 0 ;;
+    *)
+      echo "Unknown option: $1" >&2
+      usage >&2
+      exit 1
+      ;;
+  esac
+done
+
+if [[ -n "$WORKERS" && ! "$WORKERS" =~ ^[1-9][0-9]*$ ]]; then
+  echo "Error: --workers must be a positive integer, not '$WORKERS'" >&2
+  exit 1
+fi
+
+if [[ ! -d node_modules ]]; then
+  echo "Installing dependencies (npm ci)..."
+  npm ci --no-audit --no-fund
+fi
+
+export STACK_TEST_STACK_CONFIG="$STACK_CONFIG"
+export STACK_TEST_SUITE="$SUITE"
+export STACK_TEST_SETUP="$SETUP"
+export STACK_TEST_INFERENCE_MODE="$INFERENCE_MODE"
+export STACK_TEST_SUBDIRS="$SUBDIRS"
+export STACK_TEST_TEXT_MODEL="$TEXT_MODEL"
+export STACK_TEST_EMBEDDING_MODEL="$EMBEDDING_MODEL"
+export STACK_TEST_JSON_REPORT="${STACK_TEST_JSON_REPORT:-test-results/integration-results.json}"
+export STACK_TEST_HTML_REPORT="${STACK_TEST_HTML_REPORT:-playwright-report}"
+
+echo "=== Integration tests ==="
+node --import tsx scripts/describe-run.ts
+echo ""
+
+args=(playwright test --pass-with-no-tests)
+[[ -n "$PATTERN" ]] && args+=(--grep "$PATTERN")
+[[ -n "$WORKERS" ]] && args+=(--workers "$WORKERS")
+
+if [[ "$COLLECT_ONLY" == true ]]; then
+  exec npx "${args[@]}" --list
+fi
+
+rm -f "$STACK_TEST_JSON_REPORT"
+status=0
+npx "${args[@]}" || status=$?
+
+total=$(node -e '
+  const fs = require("fs");
+  const file = process.argv[1];
+  if (!fs.existsSync(file)) { console.log(-1); process.exit(0); }
+  const { stats } = JSON.parse(fs.readFileSync(file, "utf8"));
+  console.log(stats.expected + stats.unexpected + stats.flaky + stats.skipped);
+' "$STACK_TEST_JSON_REPORT")
+
+echo ""
+echo "HTML report: $STACK_TEST_HTML_REPORT/index.html (open it with: npx playwright show-report $STACK_TEST_HTML_REPORT)"
+
+if [[ "$status" -eq 0 && "$total" -eq 0 ]]; then
+  echo "Warning: no test matched${PATTERN:+ the pattern '$PATTERN'}${SUBDIRS:+ in '$SUBDIRS'}; nothing ran." >&2
+  exit 0
+fi
+if [[ "$status" -ne 0 ]]; then
+  echo "Integration tests failed." >&2
+  exit 1
+fi
+echo "Integration tests passed."

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# `npm test`: everything CI checks, in order: typecheck, lint, unit tests, the
+# committed recordings, and the Responses suite replayed offline against both forms
+# of the reference stack. Ends with the plain line "N passed, N failed", summed over
+# all of it (a check that is not a test runner counts as one), and exits 1 on any failure.
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+passed=0
+failed=0
+failures=()
+
+# A step that is one check: passes or fails as a whole.
+check() {
+  local name="$1"
+  shift
+  echo ""
+  echo "=== $name ==="
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+  fi
+}
+
+# A Playwright run: counts its tests from the JSON report it writes.
+tests() {
+  local name="$1" report="$2"
+  shift 2
+  echo ""
+  echo "=== $name ==="
+  rm -f "$report"
+  local status=0
+  STACK_TEST_JSON_REPORT="$report" PW_JSON_REPORT="$report" "$@" || status=$?
+  local counts
+  counts=$(node -e '
+    const fs = require("fs");
+    const file = process.argv[1];
+    if (!fs.existsSync(file)) { console.log("0 1"); process.exit(0); }
+    const { stats } = JSON.parse(fs.readFileSync(file, "utf8"));
+    console.log(`${stats.expected + stats.flaky} ${stats.unexpected}`);
+  ' "$report")
+  local ok=${counts% *} bad=${counts#* }
+  # A run that failed without a failing test (a crash, no tests found) still fails.
+  if [[ "$status" -ne 0 && "$bad" -eq 0 ]]; then bad=1; fi
+  passed=$((passed + ok))
+  failed=$((failed + bad))
+  if [[ "$bad" -ne 0 ]]; then failures+=("$name"); fi
+}
+
+check "typecheck (tsc --noEmit)" npx tsc --noEmit
+check "lint and format (biome check)" npx biome check .
+tests "unit tests (recorder, stack)" test-results/unit-results.json \
+  npx playwright test -c playwright.unit.config.ts
+check "committed recordings (recordings verify)" npm run --silent recordings -- verify
+tests "Responses suite, replay, local" test-results/suite-local.json \
+  env STACK_TEST_HTML_REPORT=playwright-report/local \
+  ./scripts/integration-tests.sh --stack-config local --suite responses --inference-mode replay --workers 2
+tests "Responses suite, replay, server:local" test-results/suite-server-local.json \
+  env STACK_TEST_HTML_REPORT=playwright-report/server-local \
+  ./scripts/integration-tests.sh --stack-config server:local --suite responses --inference-mode replay --workers 2
+
+echo ""
+if [[ ${#failures[@]} -gt 0 ]]; then
+  echo "Failed: ${failures[*]}"
+fi
+echo "$passed passed, $failed failed"
+[[ "$failed" -eq 0 ]]
