@@ -4,8 +4,9 @@
  */
 import { type BenchResult, benchRecorder } from "./recorder.bench.ts";
 import { benchStack } from "./stack.bench.ts";
+import { benchSuite } from "./suite.bench.ts";
 
-const sections: Array<() => Promise<BenchResult>> = [benchRecorder, benchStack];
+const sections: Array<() => Promise<BenchResult>> = [benchRecorder, benchStack, benchSuite];
 
 let failed = 0;
 for (const section of sections) {
