@@ -50,6 +50,21 @@ tests() {
   if [[ "$bad" -ne 0 ]]; then failures+=("$name"); fi
 }
 
+# record-if-missing over a copy of the recordings: a complete set records nothing.
+recordings_complete() {
+  local copy
+  copy=$(mktemp -d)
+  cp -r recordings "$copy/"
+  STACK_TEST_RECORDING_DIR="$copy/recordings" STACK_TEST_JSON_REPORT="$copy/results.json" \
+    STACK_TEST_HTML_REPORT="$copy/report" \
+    ./scripts/integration-tests.sh --suite responses --inference-mode record-if-missing --workers 2 >"$copy/log" 2>&1 ||
+    { cat "$copy/log"; rm -rf "$copy"; return 1; }
+  local changes=0
+  diff -r recordings "$copy/recordings" || changes=$?
+  rm -rf "$copy"
+  [[ "$changes" -eq 0 ]] && echo "record-if-missing recorded nothing and changed no file"
+}
+
 check "typecheck (tsc --noEmit)" npx tsc --noEmit
 check "lint and format (biome check)" npx biome check .
 tests "unit tests (recorder, stack)" test-results/unit-results.json \
@@ -61,6 +76,7 @@ tests "Responses suite, replay, local" test-results/suite-local.json \
 tests "Responses suite, replay, server:local" test-results/suite-server-local.json \
   env STACK_TEST_HTML_REPORT=playwright-report/server-local \
   ./scripts/integration-tests.sh --stack-config server:local --suite responses --inference-mode replay --workers 2
+check "recordings complete (record-if-missing changes nothing)" recordings_complete
 
 echo ""
 if [[ ${#failures[@]} -gt 0 ]]; then

@@ -49,6 +49,11 @@ export class ResponseStore {
   readonly path: string;
   readonly #db: Database.Database;
   readonly #temporaryDir: string | undefined;
+  // Prepared once: every request saves or reads, and preparing costs more than running.
+  readonly #insert: Database.Statement;
+  readonly #select: Database.Statement;
+  readonly #delete: Database.Statement;
+  readonly #seqOf: Database.Statement;
 
   /** Opens (or creates) the database at `path`; without one, a temporary file removed by `close()`. */
   constructor(path?: string) {
@@ -58,32 +63,34 @@ export class ResponseStore {
     this.#db.pragma("journal_mode = WAL");
     this.#db.pragma("busy_timeout = 5000");
     this.#db.exec(SCHEMA);
+    // A retried test mints the same ids again; the newer response replaces the older.
+    this.#insert = this.#db.prepare(
+      `INSERT OR REPLACE INTO responses (id, created_at, model, response, input_items, context)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+    this.#select = this.#db.prepare("SELECT * FROM responses WHERE id = ?");
+    this.#delete = this.#db.prepare("DELETE FROM responses WHERE id = ?");
+    this.#seqOf = this.#db.prepare("SELECT seq FROM responses WHERE id = ?");
   }
 
   save(record: StoredResponse): void {
-    this.#db
-      .prepare(
-        // A retried test mints the same ids again; the newer response replaces the older.
-        `INSERT OR REPLACE INTO responses (id, created_at, model, response, input_items, context)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        record.response.id,
-        record.response.created_at,
-        record.response.model,
-        JSON.stringify(record.response),
-        JSON.stringify(record.inputItems),
-        JSON.stringify(record.context),
-      );
+    this.#insert.run(
+      record.response.id,
+      record.response.created_at,
+      record.response.model,
+      JSON.stringify(record.response),
+      JSON.stringify(record.inputItems),
+      JSON.stringify(record.context),
+    );
   }
 
   get(id: string): StoredResponse | undefined {
-    const row = this.#db.prepare("SELECT * FROM responses WHERE id = ?").get(id) as Row | undefined;
+    const row = this.#select.get(id) as Row | undefined;
     return row && toRecord(row);
   }
 
   delete(id: string): boolean {
-    return this.#db.prepare("DELETE FROM responses WHERE id = ?").run(id).changes > 0;
+    return this.#delete.run(id).changes > 0;
   }
 
   /**
@@ -94,9 +101,7 @@ export class ResponseStore {
     const cursorId = query.after ?? query.before;
     let cursor: number | undefined;
     if (cursorId !== undefined) {
-      const row = this.#db.prepare("SELECT seq FROM responses WHERE id = ?").get(cursorId) as
-        | { seq: number }
-        | undefined;
+      const row = this.#seqOf.get(cursorId) as { seq: number } | undefined;
       if (!row) return undefined;
       cursor = row.seq;
     }
