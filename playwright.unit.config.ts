@@ -5,6 +5,8 @@ export default defineConfig({
   testDir: "tests/unit",
   testMatch: "**/*.test.ts",
   fullyParallel: true,
+  // Half the tests spawn a process or a server and wait on it: two workers overlap that.
+  workers: 2,
   forbidOnly: !!process.env.CI,
   reporter: process.env.PW_JSON_REPORT
     ? [["list"], ["json", { outputFile: process.env.PW_JSON_REPORT }]]
