@@ -57,11 +57,19 @@ export async function startStackServer(options: StackServerOptions): Promise<Sta
   });
   const url = `http://${host}:${address.port}`;
   let closing: Promise<void> | undefined;
-  // Once closing, a keep-alive connection is let go as soon as its response is done,
-  // rather than lingering until its idle timeout.
+  let stopping = false;
+  // Once closing and no request is in flight, every connection left is a client's idle
+  // keep-alive socket (even one Node does not count as idle after an aborted stream):
+  // let them all go rather than wait for the clients' idle timeouts.
+  let inFlight = 0;
+  const releaseWhenDone = () => {
+    if (stopping && inFlight === 0) setImmediate(() => server.closeAllConnections());
+  };
   server.on("request", (_request, response) => {
-    response.once("finish", () => {
-      if (closing) setImmediate(() => server.closeIdleConnections());
+    inFlight++;
+    response.once("close", () => {
+      inFlight--;
+      releaseWhenDone();
     });
   });
   return {
@@ -69,6 +77,7 @@ export async function startStackServer(options: StackServerOptions): Promise<Sta
     port: address.port,
     stack,
     close: () => {
+      stopping = true;
       closing ??= new Promise<void>((resolve) => {
         server.close(() => {
           clearTimeout(deadline);
@@ -76,6 +85,7 @@ export async function startStackServer(options: StackServerOptions): Promise<Sta
           resolve();
         });
         server.closeIdleConnections();
+        releaseWhenDone();
         // A client that never finishes reading must not hold the process forever.
         const deadline = setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 30_000);
         deadline.unref();

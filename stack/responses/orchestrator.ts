@@ -68,9 +68,11 @@ function previousTurns(id: string, store: ResponseStore): ConversationItem[] {
   return [...previous.context, ...(previous.response.output as OutputItem[])];
 }
 
+/** `signal` aborts the upstream call: a caller that has gone away must not keep a model talking. */
 export async function* runResponse(
   prepared: PreparedResponse,
   deps: ResponseDeps,
+  signal?: AbortSignal,
 ): AsyncGenerator<StreamEvent, RunResult> {
   let sequence = 0;
   const stamp = (event: PendingEvent): StreamEvent =>
@@ -84,8 +86,10 @@ export async function* runResponse(
   let response: ResponseObject;
   let failure: StackError | undefined;
   try {
-    const chunks = await prepared.provider.streamChat(prepared.chatRequest);
+    const chunks = await prepared.provider.streamChat(prepared.chatRequest, signal);
     for await (const chunk of chunks) {
+      // Leaving the loop cancels the upstream stream, for a fetch that ignores the signal too.
+      signal?.throwIfAborted();
       for (const event of translator.accept(chunk)) yield stamp(event);
     }
     const status = incompleteReason(translator.finishReason) ? "incomplete" : "completed";

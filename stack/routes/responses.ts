@@ -12,13 +12,18 @@ export function responsesRoutes(deps: ResponseDeps): Hono {
   app.post("/responses", async (c) => {
     const body = parseCreateBody(await readJson(c), deps.tools);
     const prepared = prepareResponse(body, deps);
-    const events = runResponse(prepared, deps);
+    // The caller going away (a dropped connection, an aborted fetch, a cancelled stream)
+    // cancels the upstream call, so nothing half-heard is recorded or kept running.
+    const cancel = new AbortController();
+    c.req.raw.signal.addEventListener("abort", () => cancel.abort(), { once: true });
+    const events = runResponse(prepared, deps, cancel.signal);
     if (!body.stream) {
       const result = await finalResponse(events);
       if (result.failure) throw result.failure;
       return c.json(result.response);
     }
     return streamSSE(c, async (sse) => {
+      sse.onAbort(() => cancel.abort());
       let sequence = 0;
       try {
         for await (const event of events) {
