@@ -42,6 +42,8 @@ export {
   PROVIDER_DATA_HEADER,
   runWithTestId,
   TEST_ID_HEADER,
+  TestIdHeaderError,
   testIdFromHeaders,
   testIdHeaders,
+  testIdWithoutParameters,
 } from "./test-context.ts";

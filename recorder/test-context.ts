@@ -12,6 +12,11 @@ export const PROVIDER_DATA_HEADER = "x-llamastack-provider-data";
 
 const storage = new AsyncLocalStorage<string>();
 
+/** `<spec>::<title path>[stack=…-txt=…]` → `<spec>::<title path>`: the test, whatever it ran against. */
+export function testIdWithoutParameters(testId: string): string {
+  return testId.replace(/\[[^[\]]*=[^[\]]*\]$/, "");
+}
+
 export function currentTestId(): string | undefined {
   return storage.getStore();
 }
@@ -20,12 +25,18 @@ export function runWithTestId<T>(testId: string | undefined, fn: () => T): T {
   return testId === undefined ? storage.exit(fn) : storage.run(testId, fn);
 }
 
-// Header values must be ByteStrings; ids are usually plain ASCII and stay readable.
-const NEEDS_ENCODING = /[^\x20-\x24\x26-\x7e]/;
+// Header values must be ByteStrings. Ids of printable ASCII travel as they are; any
+// other id is percent-encoded behind RFC 8187's `UTF-8''` marker, so a plain id that
+// happens to hold a `%` is never decoded by mistake.
+const PLAIN_HEADER_VALUE = /^[\x20-\x7e]*$/;
+const ENCODED_PREFIX = "UTF-8''";
 
 /** Headers that carry `testId` to another process: ours and Llama Stack's form. */
 export function testIdHeaders(testId: string): Record<string, string> {
-  const plain = NEEDS_ENCODING.test(testId) ? encodeURIComponent(testId) : testId;
+  const plain =
+    PLAIN_HEADER_VALUE.test(testId) && !testId.startsWith(ENCODED_PREFIX)
+      ? testId
+      : `${ENCODED_PREFIX}${encodeURIComponent(testId)}`;
   return {
     [TEST_ID_HEADER]: plain,
     [PROVIDER_DATA_HEADER]: pythonJsonDumps({ __test_id: testId }),
@@ -42,18 +53,33 @@ function headerValue(headers: HeaderSource, name: string): string | undefined {
   return undefined;
 }
 
+/** A test-id header that cannot be read; a server answers it with a 400. */
+export class TestIdHeaderError extends Error {
+  override name = "TestIdHeaderError";
+}
+
 /** The test id an incoming request carries, from either header form. */
 export function testIdFromHeaders(headers: HeaderSource): string | undefined {
   const plain = headerValue(headers, TEST_ID_HEADER);
-  if (plain) return plain.includes("%") ? decodeURIComponent(plain) : plain;
+  if (plain) {
+    if (!plain.startsWith(ENCODED_PREFIX)) return plain;
+    try {
+      return decodeURIComponent(plain.slice(ENCODED_PREFIX.length));
+    } catch {
+      throw new TestIdHeaderError(
+        `The ${TEST_ID_HEADER} header ${JSON.stringify(plain.slice(0, 80))} is not valid percent-encoded UTF-8 after ${ENCODED_PREFIX}.`,
+      );
+    }
+  }
   const providerData = headerValue(headers, PROVIDER_DATA_HEADER);
   if (!providerData) return undefined;
+  let parsed: { __test_id?: unknown };
   try {
-    const parsed = JSON.parse(providerData) as { __test_id?: unknown };
-    return typeof parsed.__test_id === "string" ? parsed.__test_id : undefined;
+    parsed = JSON.parse(providerData) as { __test_id?: unknown };
   } catch {
-    throw new Error(
+    throw new TestIdHeaderError(
       `The ${PROVIDER_DATA_HEADER} header is not valid JSON: ${providerData.slice(0, 80)}. Send {"__test_id": "<test id>"}.`,
     );
   }
+  return typeof parsed.__test_id === "string" ? parsed.__test_id : undefined;
 }

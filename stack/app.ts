@@ -58,9 +58,18 @@ export function createStack(options: StackOptions): Stack {
   });
 
   return {
-    fetch: (input, init) => {
+    fetch: async (input, init) => {
       const request = input instanceof Request && init === undefined ? input : new Request(input, init);
-      return ports.withRequestContext(request.headers, async () => app.fetch(request));
+      try {
+        return await ports.withRequestContext(request.headers, async () => app.fetch(request));
+      } catch (error) {
+        // app.fetch answers every error of its own; what lands here is a context the
+        // request's headers could not give (an unreadable test id), the caller's fault.
+        const message = `The request's headers could not be read: ${error instanceof Error ? error.message : String(error)}`;
+        return Response.json(new StackError(400, message, { code: "invalid_header" }).toBody(), {
+          status: 400,
+        });
+      }
     },
     dbPath: store.path,
     close: () => store.close(),

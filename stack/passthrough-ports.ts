@@ -5,6 +5,7 @@
  * only the scripted provider cares about here) comes from the request's headers.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { testIdFromHeaders } from "../recorder/index.ts";
 import type { StackPorts, UpstreamFetch } from "./ports.ts";
 import { routeHosts } from "./providers/route-hosts.ts";
 import { createScriptedProvider } from "./providers/scripted/handler.ts";
@@ -34,18 +35,4 @@ export function createPassthroughPorts(options: PassthroughOptions = {}): StackP
     withRequestContext: (headers, fn) => testIds.run(testIdFromHeaders(headers), fn),
     currentTestId,
   };
-}
-
-/** `X-Test-Id` (percent-encoded when not plain ASCII), or Llama Stack's provider-data header. */
-export function testIdFromHeaders(headers: Headers): string | undefined {
-  const plain = headers.get("x-test-id");
-  if (plain) return plain.includes("%") ? decodeURIComponent(plain) : plain;
-  const providerData = headers.get("x-llamastack-provider-data");
-  if (!providerData) return undefined;
-  try {
-    const parsed = JSON.parse(providerData) as { __test_id?: unknown };
-    return typeof parsed.__test_id === "string" ? parsed.__test_id : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,7 +1,6 @@
 /** The `npm run recordings -- <command>` commands; each returns its exit code. */
-import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { endpointKind, normalizeIdsAndTimes } from "../http/endpoints.ts";
 import {
   isToolRecording,
@@ -111,60 +110,6 @@ export function listCommand(store: RecordingStore, testFilter: string | undefine
       `${hash}  ${suiteOfTestId(recording.test_id)}  ${describeCall(recording)}  ${recording.test_id ?? "-"}`,
     );
   }
-  return 0;
-}
-
-/** A test id without its parameters: `<spec>::<title path>`. */
-export function baseTestId(testId: string): string {
-  return testId.replace(/\[[^\]]*\]$/, "");
-}
-
-interface JsonReportSuite {
-  title: string;
-  file?: string;
-  specs?: Array<{ title: string; file: string }>;
-  suites?: JsonReportSuite[];
-}
-
-/** The tests that exist now, as base test ids, from Playwright's own listing. */
-export function listExistingTests(): Set<string> {
-  const output = execFileSync("npx", ["playwright", "test", "--list", "--reporter=json"], {
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const report = JSON.parse(output) as { config: { rootDir: string }; suites: JsonReportSuite[] };
-  const ids = new Set<string>();
-  const visit = (suite: JsonReportSuite, titles: string[]) => {
-    for (const spec of suite.specs ?? []) {
-      const specPath = relative(process.cwd(), resolve(report.config.rootDir, spec.file));
-      ids.add(`${specPath}::${[...titles, spec.title].join(" > ")}`);
-    }
-    for (const child of suite.suites ?? []) visit(child, child.file ? titles : [...titles, child.title]);
-  };
-  for (const suite of report.suites) visit(suite, []);
-  return ids;
-}
-
-export function pruneCommand(
-  store: RecordingStore,
-  existing: Set<string>,
-  apply: boolean,
-  print: Print,
-): number {
-  let stale = 0;
-  for (const file of store.listFiles()) {
-    const { test_id } = load(file);
-    if (test_id === null || existing.has(baseTestId(test_id))) continue;
-    stale++;
-    if (apply) rmSync(file);
-    print(`${apply ? "removed" : "would remove"} ${file}  (${test_id})`);
-  }
-  print(
-    apply
-      ? `${stale} recordings removed`
-      : `${stale} recordings belong to tests that no longer exist; run with --apply to remove them`,
-  );
   return 0;
 }
 

@@ -6,16 +6,14 @@ import { parseArgs } from "node:util";
 import { DEFAULT_RECORDING_DIR, RECORDING_DIR_ENV } from "../mode.ts";
 import { RecordingStore } from "../storage/recording-store.ts";
 import {
-  baseTestId,
   hashCommand,
   listCommand,
-  listExistingTests,
   normalizeCommand,
-  pruneCommand,
   replayCommand,
   showCommand,
   verifyCommand,
 } from "./commands.ts";
+import { listExistingTests, pruneCommand } from "./prune.ts";
 
 const USAGE = `Usage: npm run recordings -- <command> [options]
 
@@ -25,8 +23,9 @@ Commands:
   verify [DIR]        check every file is schema-valid and named by its hash; exit 1 on any bad file
   show HASH           show the recordings whose hash starts with HASH (6+ hex digits)
   list [--test ID]    one line per recording, optionally only tests whose id contains ID
-  prune [--apply]     recordings of tests that no longer exist (dry run unless --apply);
-                      --known FILE reads the existing test ids from FILE instead of Playwright's --list
+  prune [--apply]     recordings of tests that no longer exist (dry run unless --apply); tool and
+                      model-list recordings are shared and kept; --known FILE reads the existing
+                      test ids from FILE (one per line) instead of Playwright's --list
   normalize           re-apply id/timestamp normalization and the canonical file layout
 
 Options:
@@ -82,8 +81,7 @@ async function readKnownTests(file: string): Promise<Set<string>> {
     text
       .split("\n")
       .map((line) => line.trim())
-      .filter(Boolean)
-      .map(baseTestId),
+      .filter(Boolean),
   );
 }
 

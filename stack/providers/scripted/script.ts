@@ -23,6 +23,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { z } from "zod";
+import { testIdWithoutParameters } from "../../../recorder/index.ts";
 import { parameterPath } from "../../errors.ts";
 
 const toolCall = z.strictObject({
@@ -82,7 +83,7 @@ export class ScriptError extends Error {
 /** `tests/x/basic.spec.ts::greets > says hello[stack=local-txt=…]` → spec and title path. */
 export function scriptKey(testId: string): { spec: string; title: string } {
   // The parameter suffix (`[stack=…-txt=…]`) varies across setups; scripts do not.
-  const bare = testId.replace(/\[[^[\]]*=[^[\]]*\]$/, "");
+  const bare = testIdWithoutParameters(testId);
   const split = bare.indexOf("::");
   if (split < 0) return { spec: bare, title: "" };
   return { spec: bare.slice(0, split), title: bare.slice(split + 2) };

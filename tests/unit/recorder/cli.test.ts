@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import OpenAI from "openai";
@@ -129,6 +129,31 @@ test("list, show and prune find recordings by test and hash", async () => {
   expect(
     allFiles(root).filter((file) => file.endsWith(".json") && file.startsWith("responses/")),
   ).toHaveLength(3);
+
+  // Once the test is gone too, its own recordings go; the tool recording, shared by hash, stays.
+  writeFileSync(known, "tests/integration/responses/cli.spec.ts::some other test\n");
+  cli("prune", "--dir", root, "--known", known, "--apply");
+  expect(allFiles(root).filter((file) => file.startsWith("responses/"))).toEqual([
+    expect.stringMatching(/^responses\/[0-9a-f]{64}\.json$/),
+  ]);
+  expect(cli("list", "--dir", root).lines).toEqual([expect.stringContaining("tool tavily.web_search")]);
+});
+
+test("prune, by default, asks Playwright which tests exist and keeps every committed recording", () => {
+  const root = temporaryRecordingDir();
+  cpSync(new URL("../../../recordings", import.meta.url).pathname, root, { recursive: true });
+  const stale = join(root, "responses", `${"ab".repeat(32)}.json`);
+  const committed = allFiles(root).find((file) => file.endsWith(".json")) ?? "";
+  const recording = JSON.parse(readFileSync(join(root, committed), "utf8"));
+  recording.test_id =
+    "tests/integration/responses/basic.spec.ts::a test since deleted[stack=local-txt=scripted/assistant]";
+  writeFileSync(stale, JSON.stringify(recording));
+  const { code, lines } = cli("prune", "--dir", root);
+  expect(code).toBe(0);
+  expect(lines).toEqual([
+    `would remove ${stale}  (${recording.test_id})`,
+    "1 recordings belong to tests that no longer exist; run with --apply to remove them",
+  ]);
 });
 
 test("normalize re-applies id and timestamp normalization and leaves normalized files alone", async () => {

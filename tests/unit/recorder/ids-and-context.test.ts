@@ -92,3 +92,12 @@ test("withRequestContext binds the test id a request carries", async () => {
   });
   expect(seen).toBe(TEST_ID);
 });
+
+test("a plain id holding % travels unencoded, and only marked values are decoded", () => {
+  const testId = "tests/integration/responses/sale.spec.ts::50% off > 100%25 literal[stack=local]";
+  expect(testIdHeaders(testId)["x-test-id"]).toBe(testId);
+  expect(testIdFromHeaders({ "x-test-id": testId })).toBe(testId);
+  expect(() => testIdFromHeaders({ "x-test-id": "UTF-8''%E0%A4%A" })).toThrow(
+    /The x-test-id header "UTF-8''%E0%A4%A" is not valid percent-encoded UTF-8/,
+  );
+});

@@ -1,6 +1,8 @@
 /** Errors in OpenAI's shape, with the status codes the SDK maps to its error classes. */
 import { expect, test } from "@playwright/test";
 import { BadRequestError, NotFoundError } from "openai";
+import { createRecorder } from "../../../recorder/index.ts";
+import { createStack } from "../../../stack/app.ts";
 import { MODEL, startTestStack } from "./helpers.ts";
 
 test("an unknown response id is a 404 in OpenAI's error shape", async () => {
@@ -117,6 +119,27 @@ test("an unknown route is a 404 in OpenAI's error shape", async () => {
         type: "invalid_request_error",
         param: null,
         code: null,
+      },
+    });
+  } finally {
+    stack.close();
+  }
+});
+
+test("an unreadable test-id header is a 400 in OpenAI's shape, not a crash", async () => {
+  const recorder = createRecorder({ mode: "live", env: {} });
+  const stack = createStack({ ports: recorder, providers: [{ type: "scripted" }] });
+  try {
+    const response = await stack.fetch("http://stack.local/v1/models", {
+      headers: { "X-LlamaStack-Provider-Data": "{not json" },
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: {
+        message: expect.stringContaining("The x-llamastack-provider-data header is not valid JSON"),
+        type: "invalid_request_error",
+        param: null,
+        code: "invalid_header",
       },
     });
   } finally {
