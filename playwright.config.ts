@@ -1,29 +1,40 @@
 /**
- * The integration suites. One project per stack config × setup × model list, from the
- * environment scripts/integration-tests.sh exports; with none of it, a bare
- * `npx playwright test` replays the Responses suite against `local` × `scripted`.
+ * The integration suites. One project per stack config × setup × text model, from the
+ * environment scripts/integration-tests.sh exports (each may list several values,
+ * comma-separated); with none of it, a bare `npx playwright test` replays the Responses
+ * suite against `local` × `scripted`.
  */
-import { defineConfig } from "@playwright/test";
-import dotenv from "dotenv";
+import { defineConfig, type Project } from "@playwright/test";
 import { SUITES } from "./tests/integration/fixtures/catalog.ts";
-import { type HarnessSettings, settingsFromEnv } from "./tests/integration/fixtures/settings.ts";
+import {
+  fromRoot,
+  type HarnessSettings,
+  loadDotEnv,
+  projectSettingsFromEnv,
+} from "./tests/integration/fixtures/settings.ts";
 
-// Keys for recording (OPENAI_API_KEY, …) may live in .env; the environment wins.
-dotenv.config({ quiet: true });
+loadDotEnv();
 
-const settings = settingsFromEnv(process.env);
-const suite = SUITES[settings.suite];
-const subdirs = settings.subdirs.map((dir) =>
-  dir.replace(/^\/+|\/+$/g, "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&"),
-);
-const models = [
-  `txt=${settings.textModel}`,
-  ...(settings.embeddingModel ? [`emb=${settings.embeddingModel}`] : []),
-];
-const talksToProviders = settings.mode !== "replay";
+const projects = projectSettingsFromEnv(process.env);
+const talksToProviders = projects.some((settings) => settings.mode !== "replay");
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+function projectFor(settings: HarnessSettings): Project<object, { harness: HarnessSettings }> {
+  const suite = SUITES[settings.suite];
+  const subdirs = settings.subdirs.map((dir) => escapeRegExp(dir.replace(/^\/+|\/+$/g, "")));
+  const models = [
+    `txt=${settings.textModel}`,
+    ...(settings.embeddingModel ? [`emb=${settings.embeddingModel}`] : []),
+  ];
+  return {
+    name: `${settings.stackConfig} × ${settings.setup} (${models.join(", ")})`,
+    testDir: fromRoot(suite?.roots[0] ?? "tests/integration"),
+    ...(subdirs.length ? { testMatch: new RegExp(`/(${subdirs.join("|")})/.*\\.spec\\.ts$`) } : {}),
+    use: { harness: settings },
+  };
+}
 
 export default defineConfig<object, { harness: HarnessSettings }>({
-  testDir: ".",
   testMatch: "**/*.spec.ts",
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
@@ -36,12 +47,5 @@ export default defineConfig<object, { harness: HarnessSettings }>({
     ["json", { outputFile: process.env.STACK_TEST_JSON_REPORT || "test-results/integration-results.json" }],
   ],
   outputDir: "test-results/integration",
-  projects: [
-    {
-      name: `${settings.stackConfig} × ${settings.setup} (${models.join(", ")})`,
-      testDir: suite?.roots[0] ?? "tests/integration",
-      ...(subdirs.length ? { testMatch: new RegExp(`/(${subdirs.join("|")})/.*\\.spec\\.ts$`) } : {}),
-      use: { harness: settings },
-    },
-  ],
+  projects: projects.map(projectFor),
 });

@@ -1,24 +1,29 @@
 /**
- * Checks the run's settings (from the environment integration-tests.sh exports) and
- * prints them; exits 1 with the reason when one is invalid. The lists of valid stack
- * configs, setups and suites live in tests/integration/fixtures/catalog.ts only.
+ * Checks the run's settings (from the environment integration-tests.sh exports, and
+ * .env) and prints them, one block per Playwright project; exits 1 with the reason when
+ * one is invalid. The lists of valid stack configs, setups and suites live in
+ * tests/integration/fixtures/catalog.ts only.
  */
+import { relative } from "node:path";
 import { SETUPS, STACK_CONFIGS, SUITES } from "../tests/integration/fixtures/catalog.ts";
-import { settingsFromEnv } from "../tests/integration/fixtures/settings.ts";
+import { loadDotEnv, PROJECT_ROOT, projectSettingsFromEnv } from "../tests/integration/fixtures/settings.ts";
 
 try {
-  const settings = settingsFromEnv(process.env);
-  const lines = [
-    ["stack config", `${settings.stackConfig} (${STACK_CONFIGS[settings.stackConfig].description})`],
-    ["suite", `${settings.suite} (${SUITES[settings.suite]?.roots.join(", ")})`],
-    ["setup", `${settings.setup} (${SETUPS[settings.setup]?.description})`],
-    ["text model", settings.textModel],
-    ["embedding model", settings.embeddingModel ?? "-"],
-    ["inference mode", settings.mode],
-    ["recordings", `${settings.recordingDir}/${settings.suite}/`],
-    ["subdirs", settings.subdirs.join(", ") || "-"],
-  ];
-  for (const [name, value] of lines) console.log(`  ${`${name}:`.padEnd(17)} ${value}`);
+  loadDotEnv();
+  for (const settings of projectSettingsFromEnv(process.env)) {
+    const lines = [
+      ["stack config", `${settings.stackConfig} (${STACK_CONFIGS[settings.stackConfig].description})`],
+      ["suite", `${settings.suite} (${SUITES[settings.suite]?.roots.join(", ")})`],
+      ["setup", `${settings.setup} (${SETUPS[settings.setup]?.description})`],
+      ["text model", settings.textModel],
+      ["embedding model", settings.embeddingModel ?? "-"],
+      ["inference mode", settings.mode],
+      ["recordings", `${relative(PROJECT_ROOT, settings.recordingDir) || "."}/${settings.suite}/`],
+      ["subdirs", settings.subdirs.join(", ") || "-"],
+    ];
+    for (const [name, value] of lines) console.log(`  ${`${name}:`.padEnd(17)} ${value}`);
+    console.log("");
+  }
 } catch (error) {
   console.error(`Error: ${(error as Error).message}`);
   process.exit(1);

@@ -34,6 +34,9 @@ Options:
     --embedding-model STRING Override the setup's embedding model
     --help                   Show this help message
 
+--stack-config, --setup and --text-model take comma-separated lists: one Playwright project
+runs per combination (e.g. --stack-config local,server:local).
+
 Environment:
     OPENAI_API_KEY           Needed to record with --setup gpt (export it or put it in .env)
     STACK_TEST_RECORDING_DIR Recordings folder (default: recordings)
