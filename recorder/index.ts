@@ -5,6 +5,7 @@
 export { ApiRecorder, createRecorder, type RecorderOptions } from "./api-recorder.ts";
 export type { Interaction } from "./core.ts";
 export { ID_PREFIXES } from "./deterministic-ids.ts";
+export { accumulateChatStream, type ChatStreamSummary } from "./http/chat-stream.ts";
 export { type EndpointKind, endpointKind, unwrapTyped } from "./http/endpoints.ts";
 export type { FetchLike } from "./http/fetch-request.ts";
 export {

@@ -7,10 +7,12 @@
  */
 const SECRET_ENV_NAME = /(_API_KEY|_TOKEN|_SECRET)$/;
 /**
- * Shorter values would redact innocent text wherever it appears ("true", or a
- * placeholder key such as "scripted"); real keys and tokens are far longer.
+ * Shorter values would redact innocent text wherever it appears ("true", "1"); real
+ * keys and tokens are far longer. A credential the request carries must be longer still,
+ * since clients send placeholders ("scripted", "no-key") where a provider needs none.
  */
-const MIN_SECRET_LENGTH = 12;
+const MIN_ENV_SECRET_LENGTH = 8;
+const MIN_CREDENTIAL_LENGTH = 12;
 /** Field names, lower-cased with `-` and `_` removed, whose string values are credentials. */
 const KEY_LIKE_FIELDS = new Set([
   "apikey",
@@ -49,7 +51,7 @@ export function isKeyLikeField(name: string): boolean {
 export function secretsFromEnv(env: Record<string, string | undefined>): Secret[] {
   const secrets: Secret[] = [];
   for (const [name, value] of Object.entries(env)) {
-    if (SECRET_ENV_NAME.test(name) && value && value.length >= MIN_SECRET_LENGTH)
+    if (SECRET_ENV_NAME.test(name) && value && value.length >= MIN_ENV_SECRET_LENGTH)
       secrets.push({ name, value });
   }
   return secrets;
@@ -57,7 +59,7 @@ export function secretsFromEnv(env: Record<string, string | undefined>): Secret[
 
 function credential(name: string, raw: string): Secret | undefined {
   const value = raw.replace(AUTH_SCHEME, "");
-  return value.length >= MIN_SECRET_LENGTH && value !== REDACTED ? { name, value } : undefined;
+  return value.length >= MIN_CREDENTIAL_LENGTH && value !== REDACTED ? { name, value } : undefined;
 }
 
 export class Redactor {

@@ -1,6 +1,7 @@
 /** Reading recordings for the CLI: their recomputed hashes and one-line summaries. */
 import { basename } from "node:path";
-import { endpointKind, unwrapTyped } from "../http/endpoints.ts";
+import { accumulateChatStream } from "../http/chat-stream.ts";
+import { endpointKind } from "../http/endpoints.ts";
 import { inferenceRequestHash, toolRequestHash } from "../request-hash.ts";
 import { isToolRecording, type Recording } from "../storage/recording-file.ts";
 
@@ -30,17 +31,10 @@ export function describeResponse(recording: Recording): string {
   const { response } = recording;
   if (response.is_exception) return `HTTP ${response.status} error`;
   if (!response.is_streaming || !Array.isArray(response.body)) return "one response object";
-  const text = isToolRecording(recording) ? "" : streamedText(recording.request.endpoint, response.body);
+  const text =
+    !isToolRecording(recording) && endpointKind(recording.request.endpoint) === "chat"
+      ? (accumulateChatStream(response.body).content ?? "")
+      : "";
   const shown = text.length > 60 ? `${text.slice(0, 60)}…` : text;
   return `stream of ${response.body.length} chunks${shown ? `: ${JSON.stringify(shown)}` : ""}`;
-}
-
-function streamedText(endpoint: string, chunks: unknown[]): string {
-  if (endpointKind(endpoint) !== "chat") return "";
-  return chunks
-    .map((chunk) => {
-      const data = unwrapTyped(chunk) as { choices?: Array<{ delta?: { content?: string | null } }> };
-      return data.choices?.[0]?.delta?.content ?? "";
-    })
-    .join("");
 }

@@ -7,18 +7,13 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import OpenAI from "openai";
 import { ApiRecorder } from "../api-recorder.ts";
+import { accumulateChatStream } from "../http/chat-stream.ts";
 import { endpointKind } from "../http/endpoints.ts";
 import { isToolRecording, type Recording } from "../storage/recording-file.ts";
 import { suiteOfTestId } from "../storage/recording-store.ts";
 import { recomputedHash } from "./inspect.ts";
 
 export type Reconstruction = Record<string, unknown>;
-
-interface ToolCallSummary {
-  id: string;
-  name: string;
-  arguments: string;
-}
 
 /** Replays `recording` (read from `file`) in a private folder, so nothing else can answer for it. */
 export async function reconstruct(file: string, recording: Recording): Promise<Reconstruction> {
@@ -86,23 +81,10 @@ async function chatCompletion(
       finish_reason: choice?.finish_reason ?? null,
     };
   }
-  let content: string | null = null;
-  let finishReason: string | null = null;
-  const toolCalls: ToolCallSummary[] = [];
-  for await (const chunk of await client.chat.completions.create(params)) {
-    const choice = chunk.choices[0];
-    if (!choice) continue;
-    if (choice.delta.content) content = (content ?? "") + choice.delta.content;
-    for (const call of choice.delta.tool_calls ?? []) {
-      toolCalls[call.index] ??= { id: "", name: "", arguments: "" };
-      const summary = toolCalls[call.index] as ToolCallSummary;
-      summary.id ||= call.id ?? "";
-      summary.name ||= call.function?.name ?? "";
-      summary.arguments += call.function?.arguments ?? "";
-    }
-    finishReason = choice.finish_reason ?? finishReason;
-  }
-  return { content, tool_calls: toolCalls, finish_reason: finishReason };
+  const chunks: unknown[] = [];
+  for await (const chunk of await client.chat.completions.create(params)) chunks.push(chunk);
+  const { content, tool_calls, finish_reason } = accumulateChatStream(chunks);
+  return { content, tool_calls, finish_reason };
 }
 
 async function embeddings(client: OpenAI, params: OpenAI.EmbeddingCreateParams): Promise<Reconstruction> {

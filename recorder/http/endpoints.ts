@@ -76,6 +76,16 @@ export function wrapBody(kind: EndpointKind, data: unknown): unknown {
 }
 
 export function wrapChunk(kind: EndpointKind, data: unknown): unknown {
+  // A provider's mid-stream `{"error": …}` is no chunk: kept plain, so that Python loads it as data.
+  if (
+    typeof data === "object" &&
+    data !== null &&
+    "error" in data &&
+    !("choices" in data) &&
+    !("type" in data)
+  ) {
+    return data;
+  }
   if (kind === "responses") {
     const eventType = (data as { type?: unknown } | null)?.type;
     return typed(typeof eventType === "string" ? responsesEventType(eventType) : undefined, data);

@@ -24,7 +24,7 @@ export function readFetchRequest(
   const fromText = (text: string): FetchedRequest => ({
     method,
     url,
-    body: text === "" ? queryParameters(url) : parseBody(text),
+    body: text === "" ? queryParameters(url) : parseJsonOrText(text),
     credentials,
   });
   const body = init?.body;
@@ -58,7 +58,8 @@ async function bodyText(body: NonNullable<RequestInit["body"]>): Promise<string>
   );
 }
 
-function parseBody(text: string): unknown {
+/** A JSON body parsed, or a body that is not JSON kept as its text. */
+export function parseJsonOrText(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -14,6 +14,7 @@ import {
   wrapBody,
   wrapChunk,
 } from "./endpoints.ts";
+import { parseJsonOrText } from "./fetch-request.ts";
 import { replayResponse, SSE_HEADERS, sseEventOf, sseTerminator } from "./replay-response.ts";
 import { SSE_DONE, SseParser } from "./sse.ts";
 
@@ -48,14 +49,6 @@ export async function recordResponse(upstream: Response, target: RecordTarget): 
   const recorded: RecordedResponse = { body: wrapBody(target.kind, normalized), is_streaming: false };
   target.save(recorded);
   return replayResponse(target.kind, target.endpoint, recorded);
-}
-
-function parseJsonOrText(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
 
 /**

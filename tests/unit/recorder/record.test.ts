@@ -349,3 +349,27 @@ test("calls outside any test are stored under common/", async () => {
   expect(allFiles(root)).toEqual([expect.stringMatching(/^common\/[0-9a-f]{64}\.json$/)]);
   expect(readJson(join(root, allFiles(root)[0] ?? "")).test_id).toBeNull();
 });
+
+test("a provider's mid-stream error is recorded as plain JSON, not as a chunk, and replayed as it came", async () => {
+  const chunks = textChunks("Partial answer");
+  upstream.routes.set("POST /v1/chat/completions", async (_request, _body, response) => {
+    response.writeHead(200, { "content-type": "text/event-stream" });
+    for (const chunk of chunks.slice(0, 2)) response.write(`data: ${JSON.stringify(chunk)}\n\n`);
+    response.end(`data: ${JSON.stringify({ error: { message: "overloaded", type: "server_error" } })}\n\n`);
+  });
+  const root = temporaryRecordingDir();
+  const body = JSON.stringify({ model: "m-1", messages: [{ role: "user", content: "hi" }], stream: true });
+  const read = (recorder: ApiRecorder) =>
+    recorder.withTestId(TEST_ID, async () =>
+      (await recorder.fetch(`${upstream.baseUrl}/v1/chat/completions`, { method: "POST", body })).text(),
+    );
+  const recorded = await read(createRecorder({ mode: "record", recordingDir: root }));
+  const saved = readJson(join(root, allFiles(root)[0] ?? "")) as { response: { body: unknown[] } };
+  expect(saved.response.body.at(-1)).toEqual({ error: { message: "overloaded", type: "server_error" } });
+  expect(saved.response.body[0]).toMatchObject({
+    __type__: "openai.types.chat.chat_completion_chunk.ChatCompletionChunk",
+  });
+  expect(await read(createRecorder({ mode: "replay", recordingDir: root, upstream: noNetwork }))).toBe(
+    recorded,
+  );
+});
