@@ -57,7 +57,7 @@ recordings_complete() {
   cp -r recordings "$copy/"
   STACK_TEST_RECORDING_DIR="$copy/recordings" STACK_TEST_JSON_REPORT="$copy/results.json" \
     STACK_TEST_HTML_REPORT="$copy/report" \
-    ./scripts/integration-tests.sh --suite responses --inference-mode record-if-missing --workers 2 >"$copy/log" 2>&1 ||
+    ./scripts/integration-tests.sh --stack-config local,server:local --suite responses --inference-mode record-if-missing --workers 2 >"$copy/log" 2>&1 ||
     { cat "$copy/log"; rm -rf "$copy"; return 1; }
   local changes=0
   diff -r recordings "$copy/recordings" || changes=$?

@@ -17,7 +17,7 @@ import {
 
 test.describe("non-streaming basic", () => {
   for (const testCase of basicCases) {
-    test(testCase.id, async ({ client, textModel }) => {
+    test(testCase.id, async ({ client, textModel, recorder }) => {
       const response = await client.responses.create({
         model: textModel,
         input: testCase.input,
@@ -38,6 +38,16 @@ test.describe("non-streaming basic", () => {
       });
       expect(next.output_text.trim()).toContain(testCase.expected.toUpperCase());
       expect(next.previous_response_id).toBe(response.id);
+
+      // Below the stack: two model calls, the second carrying the first answer back.
+      const calls = await recorder.interactions();
+      expect(calls.map((call) => call.call)).toEqual([
+        expect.stringMatching(/^POST \S*\/chat\/completions /),
+        expect.stringMatching(/^POST \S*\/chat\/completions /),
+      ]);
+      const followUp = calls[1]?.request.body as { messages: Array<{ role: string; content: string }> };
+      expect(followUp.messages.map((message) => message.role)).toEqual(["user", "assistant", "user"]);
+      expect(followUp.messages[1]?.content).toBe(response.output_text);
     });
   }
 });
@@ -51,6 +61,7 @@ test.describe("streaming basic", () => {
       expectBasicEventSequence(events);
       expectOneResponseId(events);
       expectItemLifecycle(events);
+      expectIncrementalText(events, 1);
       const completed = finalResponse(events);
       expect(completed.status).toBe("completed");
       const text = outputTextOf(completed).toLowerCase().trim();
