@@ -17,8 +17,10 @@ export interface OpenAICompatibleConfig {
   /** Model ids to list at `/v1/models`, with the provider prefix (`openai/gpt-4o`). */
   models?: string[];
   /**
-   * Ask for a final usage chunk (`stream_options.include_usage`). Off by default because
-   * Llama Stack does not ask for it, and the request body is part of a recording's hash.
+   * Ask for a final usage chunk (`stream_options.include_usage`). Off by default, so the
+   * stack sends the very body Llama Stack's meta-reference sends (a recording's hash is
+   * taken over the body); the test harness's setups turn it on, since users expect
+   * `usage` in every response.
    */
   includeUsage?: boolean;
   /** Send `openai/gpt-4o` upstream as is instead of `gpt-4o`. */
