@@ -1,6 +1,5 @@
 /** The `npm run recordings -- <command>` commands; each returns its exit code. */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { endpointKind, normalizeIdsAndTimes } from "../http/endpoints.ts";
 import {
   isToolRecording,
@@ -10,7 +9,12 @@ import {
   serializeRecording,
   writeRecordingFile,
 } from "../storage/recording-file.ts";
-import { type RecordingStore, suiteOfTestId } from "../storage/recording-store.ts";
+import {
+  isLeftover,
+  listRecordingFiles,
+  type RecordingStore,
+  suiteOfTestId,
+} from "../storage/recording-store.ts";
 import { describeCall, describeResponse, hashInFileName, recomputedHash } from "./inspect.ts";
 import { reconstruct } from "./reconstruct.ts";
 
@@ -44,8 +48,7 @@ export async function replayCommand(files: string[], print: Print): Promise<numb
 
 /** Why a file fails verification, or undefined when it passes. */
 function verificationProblem(file: string): string | undefined {
-  if (/^\..*\.tmp$/.test(file.split("/").at(-1) ?? ""))
-    return "left over from an interrupted write: delete it";
+  if (isLeftover(file)) return "left over from an interrupted write: delete it";
   let recording: Recording;
   try {
     recording = parseRecording(readFileSync(file, "utf8"), file);
@@ -59,20 +62,8 @@ function verificationProblem(file: string): string | undefined {
   return undefined;
 }
 
-function filesUnder(folder: string): string[] {
-  if (!existsSync(folder)) return [];
-  if (statSync(folder).isFile()) return [folder];
-  return readdirSync(folder, { withFileTypes: true })
-    .flatMap((entry) => {
-      const path = join(folder, entry.name);
-      if (entry.isDirectory()) return filesUnder(path);
-      return entry.name.endsWith(".json") || entry.name.endsWith(".tmp") ? [path] : [];
-    })
-    .sort();
-}
-
 export function verifyCommand(folder: string, print: Print): number {
-  const files = filesUnder(folder);
+  const files = listRecordingFiles(folder, { includeLeftovers: true });
   const problems = files.flatMap((file) => {
     const problem = verificationProblem(file);
     return problem ? [`BAD ${file}: ${problem}`] : [];

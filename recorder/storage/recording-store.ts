@@ -4,7 +4,7 @@
  * outside any test. Lookups go straight to a file name: no directory listing and no
  * index in memory, so a folder of 10,000 recordings costs what a folder of 10 does.
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { type Recording, readRecordingFile, writeRecordingFile } from "./recording-file.ts";
 
@@ -81,14 +81,30 @@ export class RecordingStore {
 
   /** Every recording file under the root, sorted: for the CLI and for diagnostics. */
   listFiles(folder = this.root): string[] {
-    if (!existsSync(folder)) return [];
-    const files: string[] = [];
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      const path = join(folder, entry.name);
-      if (entry.isDirectory()) files.push(...this.listFiles(path));
-      else if (entry.isFile() && entry.name.endsWith(".json") && !entry.name.startsWith("."))
-        files.push(path);
-    }
-    return files.sort();
+    return listRecordingFiles(folder);
   }
+}
+
+const LEFTOVER = /^\..*\.tmp$/;
+
+/**
+ * The recording files under `folder` (or `folder` itself, if it is a file), sorted.
+ * `includeLeftovers` adds the temporary files an interrupted write left behind.
+ */
+export function listRecordingFiles(folder: string, { includeLeftovers = false } = {}): string[] {
+  if (!existsSync(folder)) return [];
+  if (statSync(folder).isFile()) return [folder];
+  const files: string[] = [];
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) files.push(...listRecordingFiles(path, { includeLeftovers }));
+    else if (!entry.isFile()) continue;
+    else if (entry.name.endsWith(".json") && !entry.name.startsWith(".")) files.push(path);
+    else if (includeLeftovers && LEFTOVER.test(entry.name)) files.push(path);
+  }
+  return files.sort();
+}
+
+export function isLeftover(file: string): boolean {
+  return LEFTOVER.test(basename(file));
 }
