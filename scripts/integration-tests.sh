@@ -118,13 +118,7 @@ rm -f "$STACK_TEST_JSON_REPORT"
 status=0
 npx "${args[@]}" || status=$?
 
-total=$(node -e '
-  const fs = require("fs");
-  const file = process.argv[1];
-  if (!fs.existsSync(file)) { console.log(-1); process.exit(0); }
-  const { stats } = JSON.parse(fs.readFileSync(file, "utf8"));
-  console.log(stats.expected + stats.unexpected + stats.flaky + stats.skipped);
-' "$STACK_TEST_JSON_REPORT")
+read -r _ _ total < <(node scripts/report-counts.mjs "$STACK_TEST_JSON_REPORT")
 
 echo ""
 echo "HTML report: $STACK_TEST_HTML_REPORT/index.html (open it with: npx playwright show-report $STACK_TEST_HTML_REPORT)"

@@ -34,17 +34,10 @@ tests() {
   rm -f "$report"
   local status=0
   STACK_TEST_JSON_REPORT="$report" PW_JSON_REPORT="$report" "$@" || status=$?
-  local counts
-  counts=$(node -e '
-    const fs = require("fs");
-    const file = process.argv[1];
-    if (!fs.existsSync(file)) { console.log("0 1"); process.exit(0); }
-    const { stats } = JSON.parse(fs.readFileSync(file, "utf8"));
-    console.log(`${stats.expected + stats.flaky} ${stats.unexpected}`);
-  ' "$report")
-  local ok=${counts% *} bad=${counts#* }
-  # A run that failed without a failing test (a crash, no tests found) still fails.
-  if [[ "$status" -ne 0 && "$bad" -eq 0 ]]; then bad=1; fi
+  local ok bad total
+  read -r ok bad total < <(node scripts/report-counts.mjs "$report")
+  # A run that failed without a failing test (a crash, no report) still fails.
+  if [[ "$status" -ne 0 || "$total" -lt 0 ]] && [[ "$bad" -eq 0 ]]; then bad=1; fi
   passed=$((passed + ok))
   failed=$((failed + bad))
   if [[ "$bad" -ne 0 ]]; then failures+=("$name"); fi
