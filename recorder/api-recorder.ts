@@ -37,6 +37,11 @@ export interface RecorderOptions {
   env?: Record<string, string | undefined>;
   /** The command a replay miss suggests for recording the missing interaction. */
   recordCommand?: RecordCommandHint;
+  /**
+   * The suites that have recordings folders (a harness's catalog); a test id naming any
+   * other is filed under `common/`. Default: any plain folder name.
+   */
+  suites?: readonly string[];
 }
 
 type Listener = (interaction: Interaction) => void;
@@ -60,6 +65,7 @@ export class ApiRecorder implements RecorderCore {
     );
     this.store = new RecordingStore(
       options.recordingDir ?? (env[RECORDING_DIR_ENV] || DEFAULT_RECORDING_DIR),
+      options.suites ? { suites: options.suites } : {},
     );
     this.redactor = Redactor.fromEnv(env);
     this.upstream = options.upstream ?? ((input, init) => fetch(input, init));

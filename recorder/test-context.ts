@@ -60,6 +60,12 @@ export class TestIdHeaderError extends Error {
 
 /** The test id an incoming request carries, from either header form. */
 export function testIdFromHeaders(headers: HeaderSource): string | undefined {
+  const testId = readTestIdHeaders(headers);
+  if (testId !== undefined) assertProjectRelative(testId);
+  return testId;
+}
+
+function readTestIdHeaders(headers: HeaderSource): string | undefined {
   const plain = headerValue(headers, TEST_ID_HEADER);
   if (plain) {
     if (!plain.startsWith(ENCODED_PREFIX)) return plain;
@@ -77,9 +83,28 @@ export function testIdFromHeaders(headers: HeaderSource): string | undefined {
   try {
     parsed = JSON.parse(providerData) as { __test_id?: unknown };
   } catch {
+    // Neither the value nor JSON.parse's message (which quotes it) is shown: provider data carries API keys.
     throw new TestIdHeaderError(
-      `The ${PROVIDER_DATA_HEADER} header is not valid JSON: ${providerData.slice(0, 80)}. Send {"__test_id": "<test id>"}.`,
+      `The ${PROVIDER_DATA_HEADER} header is not valid JSON (its value is not shown: provider data may hold keys). ` +
+        'Send {"__test_id": "<test id>"}.',
     );
   }
   return typeof parsed.__test_id === "string" ? parsed.__test_id : undefined;
+}
+
+/**
+ * A test id names its spec by a path relative to the project root. One that climbs out
+ * (`..`) or starts at the filesystem's root is refused: its recordings would be filed by
+ * a path nobody meant.
+ */
+function assertProjectRelative(testId: string): void {
+  const specPath = testId.split("::")[0] ?? "";
+  const segments = specPath.split(/[/\\]/);
+  if (specPath.startsWith("/") || /^[A-Za-z]:/.test(specPath) || segments.includes("..")) {
+    throw new TestIdHeaderError(
+      `The test id ${JSON.stringify(testId.slice(0, 120))} names its spec by a path outside the project ` +
+        "(absolute, or with a '..' segment). Send the spec's path relative to the project root, " +
+        "e.g. tests/integration/responses/basic.spec.ts::<title>.",
+    );
+  }
 }

@@ -1,17 +1,20 @@
 /** The `npm run recordings -- <command>` commands; each returns its exit code. */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import { endpointKind, normalizeIdsAndTimes } from "../http/endpoints.ts";
+import { realFolder } from "../storage/contained-path.ts";
 import {
   isToolRecording,
   parseRecording,
   type Recording,
   readRecordingFile,
+  readRecordingText,
   serializeRecording,
   writeRecordingFile,
 } from "../storage/recording-file.ts";
 import {
-  isLeftover,
-  listRecordingFiles,
+  type ListedFile,
+  listEntries,
   type RecordingStore,
   suiteOfTestId,
 } from "../storage/recording-store.ts";
@@ -47,13 +50,16 @@ export async function replayCommand(files: string[], print: Print): Promise<numb
 }
 
 /** Why a file fails verification, or undefined when it passes. */
-function verificationProblem(file: string): string | undefined {
-  if (isLeftover(file)) return "left over from an interrupted write: delete it";
+function verificationProblem(entry: ListedFile, realRoot: string): string | undefined {
+  const { path: file } = entry;
+  if (entry.kind === "leftover") return "left over from an interrupted write: delete it";
   let recording: Recording;
   try {
-    recording = parseRecording(readFileSync(file, "utf8"), file);
+    const text = readRecordingText(file, { realRoot });
+    if (text === undefined) return `is a symbolic link to ${entry.target ?? "nothing"}: delete it`;
+    recording = parseRecording(text, file);
   } catch (error) {
-    return (error as Error).message.split("\n")[0];
+    return (error as Error).message.split("\n")[0]?.replace(`Recording file ${file} `, "");
   }
   const named = hashInFileName(file);
   if (!named) return "its name is not <hash>.json or models-<hash>-<digest>.json";
@@ -63,14 +69,22 @@ function verificationProblem(file: string): string | undefined {
 }
 
 export function verifyCommand(folder: string, print: Print): number {
-  const files = listRecordingFiles(folder, { includeLeftovers: true });
-  const problems = files.flatMap((file) => {
-    const problem = verificationProblem(file);
-    return problem ? [`BAD ${file}: ${problem}`] : [];
-  });
-  for (const line of problems) print(line);
-  print(`${files.length - problems.length} of ${files.length} recordings verified in ${folder}`);
-  return problems.length ? 1 : 0;
+  const entries = listEntries(folder, { includeLeftovers: true });
+  const realRoot = realFolder(
+    statSync(folder, { throwIfNoEntry: false })?.isFile() ? dirname(folder) : folder,
+  );
+  let bad = 0;
+  for (const entry of entries) {
+    const problem = realRoot === undefined ? "does not exist" : verificationProblem(entry, realRoot);
+    if (problem) {
+      bad++;
+      print(`BAD ${entry.path}: ${problem}`);
+    } else if (entry.kind === "link") {
+      print(`WARN ${entry.path}: a symbolic link to ${entry.target}, inside the folder (replay follows it)`);
+    }
+  }
+  print(`${entries.length - bad} of ${entries.length} recordings verified in ${folder}`);
+  return bad ? 1 : 0;
 }
 
 export function showCommand(store: RecordingStore, hash: string, print: Print): number {

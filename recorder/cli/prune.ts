@@ -49,7 +49,7 @@ export function pruneCommand(
   print: Print,
 ): number {
   const known = new Set([...existing].map(testIdWithoutParameters));
-  const suites = new Set([...known].map(suiteOfTestId));
+  const suites = new Set([...known].map((id) => suiteOfTestId(id)));
   let stale = 0;
   for (const suite of suites) {
     for (const file of store.listFiles(resolve(store.root, suite))) {

@@ -9,6 +9,7 @@ import { basename, dirname, join } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import { parsePreservingFloats } from "../json/parse-preserving-floats.ts";
 import { pythonJsonDumps } from "../json/python-json.ts";
+import { EscapingLinkError, readInside, realFolder } from "./contained-path.ts";
 
 export interface RecordedResponse {
   /** One object, or the chunks of a stream; Python objects as `{__type__, __data__}`. */
@@ -93,6 +94,11 @@ export interface ReadOptions {
    * skips the check.
    */
   preserveFloats?: boolean;
+  /**
+   * The real path of the recordings folder the file belongs to: a symbolic link is
+   * followed only to a target inside it. Default: the file's own folder.
+   */
+  realRoot?: string;
 }
 
 /** Parses and validates a recording's text; `file` names it in errors. */
@@ -112,16 +118,22 @@ export function parseRecording(
   return applyIdNormalizationMapping(value, text, file, parse);
 }
 
-/** Reads a recording; undefined when the file does not exist. */
-export function readRecordingFile(file: string, options?: ReadOptions): Recording | undefined {
-  let text: string;
+/** A recording file's text; undefined when it does not exist. Links leave no folder (see ReadOptions). */
+export function readRecordingText(file: string, options: ReadOptions = {}): string | undefined {
+  const realRoot = options.realRoot ?? realFolder(dirname(file));
+  if (realRoot === undefined) return undefined;
   try {
-    text = readFileSync(file, "utf8");
+    return readInside(file, realRoot);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    if (error instanceof EscapingLinkError) throw new RecordingFileError(file, error.message);
     throw new RecordingFileError(file, `cannot be read (${(error as Error).message}).`);
   }
-  return parseRecording(text, file, options);
+}
+
+/** Reads a recording; undefined when the file does not exist. */
+export function readRecordingFile(file: string, options?: ReadOptions): Recording | undefined {
+  const text = readRecordingText(file, options);
+  return text === undefined ? undefined : parseRecording(text, file, options);
 }
 
 /**
@@ -166,7 +178,8 @@ export function writeRecordingFile(file: string, recording: Recording): void {
     `.${basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
   );
   try {
-    writeFileSync(temporary, text);
+    // "wx": a link planted under the temporary's name is never followed.
+    writeFileSync(temporary, text, { flag: "wx" });
     renameSync(temporary, file);
   } catch (error) {
     rmSync(temporary, { force: true });

@@ -3,38 +3,74 @@
  * id's spec path (`tests/integration/<suite>/…`), `<root>/common/` for calls made
  * outside any test. Lookups go straight to a file name: no directory listing and no
  * index in memory, so a folder of 10,000 recordings costs what a folder of 10 does.
+ *
+ * A test id comes from the caller (over HTTP, from anyone): it only ever picks a suite
+ * among the names allowed, and every path read or written is checked to lie inside the
+ * root, links included.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { type Recording, readRecordingFile, writeRecordingFile } from "./recording-file.ts";
+import { isInside, linkTarget, realFolder } from "./contained-path.ts";
+import { isLeftover, removeStaleLeftovers } from "./leftovers.ts";
+import {
+  type Recording,
+  RecordingFileError,
+  readRecordingFile,
+  writeRecordingFile,
+} from "./recording-file.ts";
 
 export const COMMON_SUITE = "common";
 /** Lookups serve replay, which re-serializes with JSON.stringify: no need to keep `0.0` apart from `0`. */
 const REPLAY_READ = { preserveFloats: false };
+/** Without a list of suites, any one plain folder name: no dots, so never `..`. */
+const PLAIN_SUITE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
+/** Names the recorder itself gives files: `<hash>.json`, `models-<hash>-<digest>.json`. */
+const PLAIN_FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]*\.json$/;
 
 export interface FoundRecording {
   file: string;
   recording: Recording;
 }
 
-/** The suite a test id belongs to: the folder under `integration/`, else its spec's folder. */
-export function suiteOfTestId(testId: string | null | undefined): string {
+export interface StoreOptions {
+  /**
+   * The suites that have folders (a harness's catalog). A test id naming any other
+   * suite is filed under `common/`. Default: any plain folder name.
+   */
+  suites?: readonly string[];
+}
+
+/**
+ * The suite a test id belongs to: the folder under `integration/`, else its spec's
+ * folder, when that is an allowed suite name; otherwise `common`.
+ */
+export function suiteOfTestId(testId: string | null | undefined, suites?: ReadonlySet<string>): string {
   if (!testId) return COMMON_SUITE;
   const specPath = testId.split("::")[0] ?? "";
   const match = /(?:^|\/)integration\/([^/]+)\//.exec(specPath);
-  if (match?.[1]) return match[1];
-  return basename(dirname(specPath)) || COMMON_SUITE;
+  const candidate = match?.[1] ?? basename(dirname(specPath));
+  const allowed = suites ? suites.has(candidate) : PLAIN_SUITE_NAME.test(candidate);
+  return allowed ? candidate : COMMON_SUITE;
 }
 
 export class RecordingStore {
   readonly root: string;
+  readonly #suites: ReadonlySet<string> | undefined;
+  #realRoot: string | undefined;
+  /** Folders already proven to lie inside the root (by real path). */
+  readonly #checkedFolders = new Set<string>();
 
-  constructor(root: string) {
+  constructor(root: string, options: StoreOptions = {}) {
     this.root = resolve(root);
+    this.#suites = options.suites ? new Set(options.suites) : undefined;
+  }
+
+  suiteOf(testId: string | null | undefined): string {
+    return suiteOfTestId(testId, this.#suites);
   }
 
   folderFor(testId: string | null | undefined): string {
-    return join(this.root, suiteOfTestId(testId));
+    return join(this.root, this.suiteOf(testId));
   }
 
   /** The suite's folder first, then `common/`, as Llama Stack searches. */
@@ -45,9 +81,16 @@ export class RecordingStore {
   }
 
   find(hash: string, testId: string | null | undefined): FoundRecording | undefined {
+    return this.findName(`${hash}.json`, testId);
+  }
+
+  /** The first of the search folders that holds a file of this name. */
+  findName(name: string, testId: string | null | undefined): FoundRecording | undefined {
     for (const folder of this.searchFolders(testId)) {
-      const file = join(folder, `${hash}.json`);
-      const recording = readRecordingFile(file, REPLAY_READ);
+      const realRoot = this.#containedFolder(folder);
+      if (realRoot === undefined) continue;
+      const file = join(folder, name);
+      const recording = readRecordingFile(file, { ...REPLAY_READ, realRoot });
       if (recording) return { file, recording };
     }
     return undefined;
@@ -62,19 +105,28 @@ export class RecordingStore {
     const prefix = `models-${hash}-`;
     const found: FoundRecording[] = [];
     for (const folder of this.searchFolders(testId)) {
-      if (!existsSync(folder)) continue;
+      const realRoot = this.#containedFolder(folder);
+      if (realRoot === undefined) continue;
       for (const name of readdirSync(folder).sort()) {
         if (!name.startsWith(prefix) || !name.endsWith(".json")) continue;
         const file = join(folder, name);
-        const recording = readRecordingFile(file, REPLAY_READ);
+        const recording = readRecordingFile(file, { ...REPLAY_READ, realRoot });
         if (recording) found.push({ file, recording });
       }
     }
     return found;
   }
 
+  /** Writes atomically into the recording's suite folder; an interrupted write's stale leftovers there go too. */
   write(fileName: string, recording: Recording): string {
-    const file = join(this.folderFor(recording.test_id), fileName);
+    const folder = this.folderFor(recording.test_id);
+    const file = join(folder, fileName);
+    if (!PLAIN_FILE_NAME.test(fileName)) {
+      throw new RecordingFileError(file, "is not a name the recorder writes (<hash>.json).");
+    }
+    mkdirSync(folder, { recursive: true });
+    this.#containedFolder(folder);
+    removeStaleLeftovers(folder);
     writeRecordingFile(file, recording);
     return file;
   }
@@ -83,28 +135,69 @@ export class RecordingStore {
   listFiles(folder = this.root): string[] {
     return listRecordingFiles(folder);
   }
+
+  /**
+   * The root's real path when `folder` (under it) exists and really lies inside it,
+   * undefined when it does not exist; an error when a link leads it out.
+   */
+  #containedFolder(folder: string): string | undefined {
+    if (this.#realRoot === undefined) this.#realRoot = realFolder(this.root);
+    const realRoot = this.#realRoot;
+    if (realRoot === undefined) return undefined;
+    if (this.#checkedFolders.has(folder)) return realRoot;
+    const real = realFolder(folder);
+    if (real === undefined) return undefined;
+    if (!isInside(realRoot, real)) {
+      throw new RecordingFileError(
+        folder,
+        `leads to ${real}, outside the recordings folder ${realRoot}: the recorder does not follow links out of it. Replace the link by a folder.`,
+      );
+    }
+    this.#checkedFolders.add(folder);
+    return realRoot;
+  }
 }
 
-const LEFTOVER = /^\..*\.tmp$/;
+/** One entry of a recordings folder listing, as the CLI reports it. */
+export interface ListedFile {
+  path: string;
+  /** A regular recording file, an interrupted write's leftover, or a symbolic link (to `target`). */
+  kind: "file" | "leftover" | "link";
+  /** Where a link points (undefined when nowhere that exists). */
+  target?: string | undefined;
+}
 
 /**
- * The recording files under `folder` (or `folder` itself, if it is a file), sorted.
- * `includeLeftovers` adds the temporary files an interrupted write left behind.
+ * The entries under `folder` (or `folder` itself, if it is a file), sorted: recording
+ * files, links of any kind (never followed here), and with `includeLeftovers` the
+ * temporary files interrupted writes left behind.
  */
-export function listRecordingFiles(folder: string, { includeLeftovers = false } = {}): string[] {
-  if (!existsSync(folder)) return [];
-  if (statSync(folder).isFile()) return [folder];
-  const files: string[] = [];
+export function listEntries(folder: string, { includeLeftovers = false } = {}): ListedFile[] {
+  let stat: ReturnType<typeof lstatSync>;
+  try {
+    stat = lstatSync(folder);
+  } catch {
+    return [];
+  }
+  if (stat.isSymbolicLink() && statSync(folder, { throwIfNoEntry: false })?.isFile())
+    return [{ path: folder, kind: "link", target: linkTarget(folder) }];
+  if (stat.isFile()) return [{ path: folder, kind: "file" }];
+  const entries: ListedFile[] = [];
   for (const entry of readdirSync(folder, { withFileTypes: true })) {
     const path = join(folder, entry.name);
-    if (entry.isDirectory()) files.push(...listRecordingFiles(path, { includeLeftovers }));
+    if (entry.isDirectory()) entries.push(...listEntries(path, { includeLeftovers }));
+    else if (entry.isSymbolicLink()) entries.push({ path, kind: "link", target: linkTarget(path) });
     else if (!entry.isFile()) continue;
-    else if (entry.name.endsWith(".json") && !entry.name.startsWith(".")) files.push(path);
-    else if (includeLeftovers && LEFTOVER.test(entry.name)) files.push(path);
+    else if (entry.name.endsWith(".json") && !entry.name.startsWith("."))
+      entries.push({ path, kind: "file" });
+    else if (includeLeftovers && isLeftover(entry.name)) entries.push({ path, kind: "leftover" });
   }
-  return files.sort();
+  return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-export function isLeftover(file: string): boolean {
-  return LEFTOVER.test(basename(file));
+/** The recording files under `folder` (links among them), sorted. */
+export function listRecordingFiles(folder: string, { includeLeftovers = false } = {}): string[] {
+  return listEntries(folder, { includeLeftovers }).map((entry) => entry.path);
 }
+
+export { isLeftover };

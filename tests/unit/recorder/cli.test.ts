@@ -95,7 +95,7 @@ test("verify passes a good folder and lists every bad file", async () => {
     expect.stringMatching(
       /^BAD .*\/0{64}\.json: its request hashes to [0-9a-f]{64}, not to the hash in its name$/,
     ),
-    expect.stringMatching(/^BAD .*: Recording file .* is not valid JSON/),
+    expect.stringMatching(/^BAD .*\.json: is not valid JSON/),
     `2 of 5 recordings verified in ${root}`,
   ]);
 });

@@ -79,9 +79,19 @@ test("the test id crosses processes in X-Test-Id and in Llama Stack's provider-d
     testId,
   );
   expect(testIdFromHeaders(new Headers())).toBeUndefined();
-  expect(() => testIdFromHeaders({ "x-llamastack-provider-data": "{not json" })).toThrow(
-    'The x-llamastack-provider-data header is not valid JSON: {not json. Send {"__test_id": "<test id>"}.',
+  // A malformed header is refused without quoting it back: provider data carries keys.
+  const malformed = '{"openai_api_key": sk-proj-malformed0123456789, "__test_id": "x"';
+  let message = "";
+  try {
+    testIdFromHeaders({ "x-llamastack-provider-data": malformed });
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  expect(message).toBe(
+    "The x-llamastack-provider-data header is not valid JSON (its value is not shown: provider data may hold keys). " +
+      'Send {"__test_id": "<test id>"}.',
   );
+  expect(message).not.toContain("sk-proj");
 });
 
 test("withRequestContext binds the test id a request carries", async () => {
