@@ -14,7 +14,7 @@ import {
   parseInferenceMode,
   RECORDING_DIR_ENV,
 } from "./mode.ts";
-import { Redactor } from "./redact.ts";
+import { Redactor } from "./redaction/redactor.ts";
 import {
   defaultRecordCommand,
   findNearestRecording,

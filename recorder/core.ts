@@ -1,7 +1,7 @@
 /** What the recorder's adapters (fetch, tool invoker) share: mode, storage, redaction, reporting. */
 import type { FetchLike } from "./http/fetch-request.ts";
 import type { InferenceMode } from "./mode.ts";
-import type { Redactor } from "./redact.ts";
+import type { Redactor } from "./redaction/redactor.ts";
 import type { MissedRequest, RecordCommandHint } from "./replay-miss.ts";
 import type { Recording } from "./storage/recording-file.ts";
 import type { RecordingStore } from "./storage/recording-store.ts";

@@ -17,7 +17,7 @@ export {
   parseInferenceMode,
   RECORDING_DIR_ENV,
 } from "./mode.ts";
-export { REDACTED } from "./redact.ts";
+export { REDACTED } from "./redaction/redactor.ts";
 export {
   type MissedRequest,
   type NearestRecording,

@@ -5,6 +5,7 @@
 import type { RecorderCore } from "./core.ts";
 import { unwrapTyped } from "./http/endpoints.ts";
 import { readsRecordings } from "./mode.ts";
+import type { Redactor } from "./redaction/redactor.ts";
 import { toolRequestHash } from "./request-hash.ts";
 import type { ToolRecording } from "./storage/recording-file.ts";
 import { currentTestId } from "./test-context.ts";
@@ -16,10 +17,10 @@ export async function invokeRecordedTool<T>(
   kwargs: Record<string, unknown>,
   run: () => Promise<T>,
 ): Promise<T> {
-  if (core.mode === "live") return run();
+  const { body: redacted, redactor } = core.redactor.request(kwargs);
+  if (core.mode === "live") return runRedactingErrors(run, redactor);
 
   const testId = currentTestId() ?? null;
-  const { body: redacted, redactor } = core.redactor.request(kwargs);
   const redactedKwargs = redacted as Record<string, unknown>;
   const hash = toolRequestHash({ provider, toolName, kwargs: redactedKwargs });
 
@@ -32,7 +33,7 @@ export async function invokeRecordedTool<T>(
     if (core.mode === "replay") throw core.miss({ testId, hash, provider, toolName, body: redactedKwargs });
   }
 
-  const result = await run();
+  const result = await runRedactingErrors(run, redactor);
   // What the caller gets is what replay will give: the JSON form, secrets removed.
   const body = redactor.knownSecrets(JSON.parse(JSON.stringify(result ?? null)) as unknown);
   const recording: ToolRecording = {
@@ -44,4 +45,13 @@ export async function invokeRecordedTool<T>(
   const file = core.store.write(`${hash}.json`, recording);
   core.emit({ testId, source: "recorded", hash, file, recording });
   return body as T;
+}
+
+/** A tool's error reaches the stack's answer, its logs and the report: no key in it. */
+async function runRedactingErrors<T>(run: () => Promise<T>, redactor: Redactor): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw redactor.error(error);
+  }
 }

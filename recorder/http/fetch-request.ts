@@ -1,5 +1,5 @@
 /** Reads what a `fetch(input, init)` call asks for, without consuming what upstream will send. */
-import { CREDENTIAL_HEADERS } from "../redact.ts";
+import { headerCredentials, type Secret, urlCredentials } from "../redaction/credentials.ts";
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -8,8 +8,8 @@ export interface FetchedRequest {
   url: string;
   /** The JSON body, or for a body-less request its query parameters (`{}` when none). */
   body: unknown;
-  /** The credential headers sent (`authorization`, `x-api-key`, …), for redaction. */
-  credentials: Array<[string, string]>;
+  /** The credentials sent (headers, provider data, URL userinfo and query), for redaction. */
+  credentials: Secret[];
 }
 
 /** Synchronous for the string bodies the openai SDK sends: the replay path stays free of extra awaits. */
@@ -20,7 +20,10 @@ export function readFetchRequest(
   const isRequest = typeof input === "object" && !(input instanceof URL);
   const url = isRequest ? input.url : String(input);
   const method = (init?.method ?? (isRequest ? input.method : "GET")).toUpperCase();
-  const credentials = credentialHeaders(init?.headers ?? (isRequest ? input.headers : undefined));
+  const credentials = [
+    ...credentialsOfHeaders(init?.headers ?? (isRequest ? input.headers : undefined)),
+    ...(url.includes("?") || url.includes("@") ? urlCredentials(url) : []),
+  ];
   const fromText = (text: string): FetchedRequest => ({
     method,
     url,
@@ -34,16 +37,13 @@ export function readFetchRequest(
   return fromText("");
 }
 
-function credentialHeaders(headers: RequestInit["headers"]): Array<[string, string]> {
+function credentialsOfHeaders(headers: RequestInit["headers"]): Secret[] {
   if (!headers) return [];
   const entries =
     headers instanceof Headers || Array.isArray(headers) ? [...headers] : Object.entries(headers);
-  const found: Array<[string, string]> = [];
-  for (const [name, value] of entries) {
-    const lower = name.toLowerCase();
-    if (CREDENTIAL_HEADERS.includes(lower) && typeof value === "string") found.push([lower, value]);
-  }
-  return found;
+  return headerCredentials(
+    entries.filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+  );
 }
 
 async function bodyText(body: NonNullable<RequestInit["body"]>): Promise<string> {

@@ -3,7 +3,8 @@
  * event by event, and its file is written only once upstream has finished it; a
  * network failure or a cancelled stream leaves no file behind.
  */
-import type { Redactor } from "../redact.ts";
+import type { Redactor } from "../redaction/redactor.ts";
+import { StreamRedactor } from "../redaction/stream.ts";
 import { sha256Hex } from "../request-hash.ts";
 import type { RecordedResponse } from "../storage/recording-file.ts";
 import {
@@ -75,14 +76,20 @@ function recordStream(upstream: ReadableStream<Uint8Array>, target: RecordTarget
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   const chunks: unknown[] = [];
+  // Chunks that may hold part of a secret wait until it is known whole (see StreamRedactor).
+  const redactor = new StreamRedactor(target.redactor);
   const relay = (
     events: ReturnType<SseParser["feed"]>,
     controller: TransformStreamDefaultController<Uint8Array>,
+    ended = false,
   ) => {
-    let text = "";
+    const released: unknown[] = [];
     for (const event of events) {
-      if (event.data === SSE_DONE) continue;
-      const data = target.redactor.knownSecrets(parseJsonOrText(event.data));
+      if (event.data !== SSE_DONE) released.push(...redactor.push(parseJsonOrText(event.data)));
+    }
+    if (ended) released.push(...redactor.end());
+    let text = "";
+    for (const data of released) {
       const normalized = normalizeIdsAndTimes(target.kind, data, target.hash);
       const chunk = typeof normalized === "string" ? normalized : wrapChunk(target.kind, normalized);
       chunks.push(chunk);
@@ -95,8 +102,7 @@ function recordStream(upstream: ReadableStream<Uint8Array>, target: RecordTarget
       relay(parser.feed(decoder.decode(bytes, { stream: true })), controller);
     },
     flush(controller) {
-      relay(parser.feed(decoder.decode()), controller);
-      relay(parser.end(), controller);
+      relay([...parser.feed(decoder.decode()), ...parser.end()], controller, true);
       target.save({ body: chunks, is_streaming: true });
       const terminator = sseTerminator(target.kind);
       if (terminator) controller.enqueue(encoder.encode(terminator));

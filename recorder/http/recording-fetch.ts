@@ -5,6 +5,7 @@
  */
 import type { RecorderCore } from "../core.ts";
 import { readsRecordings } from "../mode.ts";
+import type { Redactor } from "../redaction/redactor.ts";
 import { inferenceRequestHash, MODEL_LIST_ENDPOINTS, urlPath } from "../request-hash.ts";
 import type { InferenceRecording, RecordedResponse } from "../storage/recording-file.ts";
 import type { FoundRecording } from "../storage/recording-store.ts";
@@ -13,13 +14,18 @@ import { endpointKind, logicalEndpoint, unwrapTyped } from "./endpoints.ts";
 import { readFetchRequest } from "./fetch-request.ts";
 import { recordResponse } from "./record-response.ts";
 import { replayResponse } from "./replay-response.ts";
+import { upstreamFailure } from "./upstream-failure.ts";
 
 export async function recordingFetch(
   core: RecorderCore,
   input: string | URL | Request,
   init?: RequestInit,
 ): Promise<Response> {
-  if (core.mode === "live") return core.upstream(input, init);
+  if (core.mode === "live") {
+    const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
+    const url = input instanceof Request ? input.url : String(input);
+    return callUpstream(core, input, init, method, core.redactor.url(url), core.redactor);
+  }
 
   const read = readFetchRequest(input, init);
   const fetched = read instanceof Promise ? await read : read;
@@ -46,7 +52,7 @@ export async function recordingFetch(
     }
   }
 
-  const upstream = await core.upstream(input, init);
+  const upstream = await callUpstream(core, input, init, fetched.method, url, redactor);
   return recordResponse(upstream, {
     kind,
     endpoint,
@@ -63,6 +69,21 @@ export async function recordingFetch(
       core.emit({ testId, source: "recorded", hash, file, recording });
     },
   });
+}
+
+async function callUpstream(
+  core: RecorderCore,
+  input: string | URL | Request,
+  init: RequestInit | undefined,
+  method: string,
+  redactedUrl: string,
+  redactor: Redactor,
+): Promise<Response> {
+  try {
+    return await core.upstream(input, init);
+  } catch (error) {
+    throw upstreamFailure(error, method, redactedUrl, redactor);
+  }
 }
 
 /** All model-list recordings of this hash, their models merged by id as Llama Stack does. */
