@@ -25,7 +25,9 @@ const AUTH_SCHEME = /^(Bearer|Basic|Token)\s+/i;
 
 export function credential(name: string, raw: string): Secret | undefined {
   const value = raw.replace(AUTH_SCHEME, "");
-  return value.length >= MIN_CREDENTIAL_LENGTH && !value.startsWith("<redacted") ? { name, value } : undefined;
+  return value.length >= MIN_CREDENTIAL_LENGTH && !value.startsWith("<redacted")
+    ? { name, value }
+    : undefined;
 }
 
 /** Credential headers as `[name, value]`, and the key fields of provider-data headers. */

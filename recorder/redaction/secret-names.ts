@@ -29,7 +29,4 @@ export function isCredentialHeader(name: string): boolean {
  * Headers whose JSON value carries per-request provider credentials next to the test id
  * (`{"openai_api_key": …, "__test_id": …}`): Llama Stack's and OGX's.
  */
-export const PROVIDER_DATA_HEADERS: readonly string[] = [
-  "x-llamastack-provider-data",
-  "x-ogx-provider-data",
-];
+export const PROVIDER_DATA_HEADERS: readonly string[] = ["x-llamastack-provider-data", "x-ogx-provider-data"];

@@ -154,7 +154,8 @@ function identityOf(value: unknown): string | undefined {
   const record = value as Record<string, unknown>;
   const parts: string[] = [];
   for (const field of IDENTITY_FIELDS) {
-    if (record[field] !== undefined && typeof record[field] !== "object") parts.push(`${field}=${record[field]}`);
+    if (record[field] !== undefined && typeof record[field] !== "object")
+      parts.push(`${field}=${record[field]}`);
   }
   const type = record.type;
   if (typeof type === "string" && type.endsWith(".delta")) parts.push(type);

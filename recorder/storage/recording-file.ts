@@ -10,6 +10,7 @@ import { Ajv, type ErrorObject } from "ajv";
 import { parsePreservingFloats } from "../json/parse-preserving-floats.ts";
 import { pythonJsonDumps } from "../json/python-json.ts";
 import { EscapingLinkError, readInside, realFolder } from "./contained-path.ts";
+import { responseProblem } from "./response-kinds.ts";
 
 export interface RecordedResponse {
   /** One object, or the chunks of a stream; Python objects as `{__type__, __data__}`. */
@@ -78,6 +79,7 @@ function describeSchemaErrors(errors: ErrorObject[] | null | undefined): string 
     .join("; ");
 }
 
+/** Fits recording.schema.json, and its response makes sense for its endpoint (see response-kinds.ts). */
 export function assertValidRecording(value: unknown, file: string): asserts value is Recording {
   if (!validateRecording(value)) {
     throw new RecordingFileError(
@@ -85,6 +87,10 @@ export function assertValidRecording(value: unknown, file: string): asserts valu
       `does not match recording.schema.json: ${describeSchemaErrors(validateRecording.errors)}.`,
     );
   }
+  const { request, response } = value;
+  const endpoint = "endpoint" in request ? request.endpoint : undefined;
+  const problem = responseProblem({ endpoint, ...response });
+  if (problem) throw new RecordingFileError(file, `${problem}.`);
 }
 
 export interface ReadOptions {

@@ -23,7 +23,10 @@ const recording = (): InferenceRecording => ({
     model: "m",
   },
   response: {
-    body: { __type__: "openai.types.chat.chat_completion.ChatCompletion", __data__: { id: "rec-1" } },
+    body: {
+      __type__: "openai.types.chat.chat_completion.ChatCompletion",
+      __data__: { id: "rec-1", choices: [{ index: 0, message: { role: "assistant", content: "hi" } }] },
+    },
     is_streaming: false,
   },
 });
@@ -78,7 +81,10 @@ test("id_normalization_mapping from Llama Stack files is applied on load", () =>
   const withOriginalIds = {
     ...recording(),
     response: {
-      body: { __type__: "t.T", __data__: { id: "chatcmpl-ORIGINAL", ref: "chatcmpl-ORIGINAL" } },
+      body: {
+        __type__: "t.T",
+        __data__: { id: "chatcmpl-ORIGINAL", ref: "chatcmpl-ORIGINAL", choices: [{ message: {} }] },
+      },
       is_streaming: false,
     },
     id_normalization_mapping: { "rec-normalized": "chatcmpl-ORIGINAL" },
@@ -87,7 +93,7 @@ test("id_normalization_mapping from Llama Stack files is applied on load", () =>
   const loaded = readRecordingFile(file);
   expect(loaded?.response.body).toEqual({
     __type__: "t.T",
-    __data__: { id: "rec-normalized", ref: "rec-normalized" },
+    __data__: { id: "rec-normalized", ref: "rec-normalized", choices: [{ message: {} }] },
   });
 });
 
@@ -103,3 +109,103 @@ test("errors name the file and say what to do", () => {
   expect((error as Error).message).toMatch(/^Recording file \/some\/where\/abc\.json is not valid JSON/);
   expect((error as Error).message).toContain("Fix or delete the file, then re-record it");
 });
+
+/** A file that fits the schema but whose response is not what its endpoint answers. */
+function senseless(
+  endpoint: string,
+  response: Record<string, unknown>,
+  tool = false,
+): Record<string, unknown> {
+  const request = tool
+    ? { provider: "tavily", tool_name: "web_search", kwargs: { query: "q" } }
+    : { method: "POST", url: `http://h${endpoint}`, headers: {}, body: {}, endpoint, model: "m" };
+  return { test_id: null, request, response };
+}
+
+const SENSELESS: Array<[string, Record<string, unknown>, RegExp]> = [
+  [
+    "a null where the completion belongs",
+    senseless("/v1/chat/completions", {
+      body: { __type__: "x.ChatCompletion", __data__: null },
+      is_streaming: false,
+    }),
+    /does not hold a chat completion: response\.body\.__data__ must be object \(it is null\)/,
+  ],
+  [
+    "a string where the completion belongs",
+    senseless("/v1/chat/completions", { body: "The answer is 42.", is_streaming: false }),
+    /does not hold a chat completion: response\.body must be object \(it is "The answer is 42\."\)/,
+  ],
+  [
+    "a completion without choices",
+    senseless("/v1/chat/completions", { body: { id: "x", object: "chat.completion" }, is_streaming: false }),
+    /response\.body must have required property 'choices'/,
+  ],
+  [
+    "a stream that is one object",
+    senseless("/v1/chat/completions", { body: { choices: [] }, is_streaming: true }),
+    /is marked streaming, but its response\.body is \{"choices":\[\]\}, not a list of chunks/,
+  ],
+  [
+    "a stream without chunks",
+    senseless("/v1/chat/completions", { body: [], is_streaming: true }),
+    /does not hold a chat completion stream: response\.body must NOT have fewer than 1 items/,
+  ],
+  [
+    "a completion without any choice",
+    senseless("/v1/chat/completions", { body: { choices: [] }, is_streaming: false }),
+    /does not hold a chat completion: response\.body\.choices must NOT have fewer than 1 items/,
+  ],
+  [
+    "a stream chunk of null",
+    senseless("/v1/chat/completions", {
+      body: [{ __type__: "x.ChatCompletionChunk", __data__: { choices: [] } }, null],
+      is_streaming: true,
+    }),
+    /does not hold a chat completion stream: response\.body\[1\] must be/,
+  ],
+  [
+    "embeddings without vectors",
+    senseless("/v1/embeddings", {
+      body: { __type__: "x.E", __data__: { data: [{ index: 0 }] } },
+      is_streaming: false,
+    }),
+    /does not hold an embeddings response: response\.body\.__data__\.data\[0\] must have required property 'embedding'/,
+  ],
+  [
+    "a Responses event without a type",
+    senseless("/v1/responses", { body: [{ sequence_number: 0 }], is_streaming: true }),
+    /does not hold a Responses API event stream: response\.body\[0\] must have required property 'type'/,
+  ],
+  [
+    "a model list of strings",
+    senseless("/v1/models", { body: ["gpt-4o"], is_streaming: false }),
+    /does not hold a model list: response\.body\[0\] must be object/,
+  ],
+  [
+    "a typed tool result without data",
+    senseless(
+      "",
+      { body: { __type__: "llama_stack.apis.tools.tools.ToolInvocationResult", __data__: null } },
+      true,
+    ),
+    /does not hold a recorded result: response\.body\.__data__ must be object/,
+  ],
+];
+
+for (const [what, file, problem] of SENSELESS) {
+  test(`a recording that fits the schema but not its endpoint is refused, naming the file: ${what}`, () => {
+    const root = temporaryRecordingDir();
+    const path = join(root, "senseless.json");
+    writeFileSync(path, JSON.stringify(file));
+    let message = "";
+    try {
+      readRecordingFile(path);
+    } catch (error) {
+      expect(error).toBeInstanceOf(RecordingFileError);
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(new RegExp(`^Recording file ${path} `));
+    expect(message).toMatch(problem);
+  });
+}
