@@ -14,6 +14,7 @@ import {
   parseInferenceMode,
   RECORDING_DIR_ENV,
 } from "./mode.ts";
+import { SCRIPTED_HOSTS } from "./provenance.ts";
 import { Redactor } from "./redaction/redactor.ts";
 import {
   defaultRecordCommand,
@@ -42,6 +43,8 @@ export interface RecorderOptions {
    * other is filed under `common/`. Default: any plain folder name.
    */
   suites?: readonly string[];
+  /** Hosts that serve the scripted provider: recordings of them are marked scripted. Default: `scripted.local`. */
+  scriptedHosts?: readonly string[];
 }
 
 type Listener = (interaction: Interaction) => void;
@@ -53,6 +56,7 @@ export class ApiRecorder implements RecorderCore {
   readonly redactor: Redactor;
   readonly upstream: FetchLike;
   readonly recordCommand: RecordCommandHint;
+  readonly scriptedHosts: readonly string[];
   readonly #ids = new DeterministicIds();
   readonly #listeners = new Set<Listener>();
   readonly #missListeners = new Set<MissListener>();
@@ -70,6 +74,7 @@ export class ApiRecorder implements RecorderCore {
     this.redactor = Redactor.fromEnv(env);
     this.upstream = options.upstream ?? ((input, init) => fetch(input, init));
     this.recordCommand = options.recordCommand ?? defaultRecordCommand;
+    this.scriptedHosts = options.scriptedHosts ?? SCRIPTED_HOSTS;
   }
 
   /** A drop-in `fetch` (bound: pass it around freely). */

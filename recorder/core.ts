@@ -21,6 +21,8 @@ export interface RecorderCore {
   readonly redactor: Redactor;
   readonly upstream: FetchLike;
   readonly recordCommand: RecordCommandHint;
+  /** Hosts whose answers are the scripted provider's, not a real model's (see provenance.ts). */
+  readonly scriptedHosts: readonly string[];
   emit(interaction: Interaction): void;
   /** Builds (and reports) the error for a request replay could not answer. */
   miss(request: MissedRequest): Error;

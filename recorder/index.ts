@@ -17,6 +17,13 @@ export {
   parseInferenceMode,
   RECORDING_DIR_ENV,
 } from "./mode.ts";
+export {
+  isOurRecording,
+  ORIGIN_LABELS,
+  RECORDER_NAME,
+  type RecordingOrigin,
+  recordingOrigin,
+} from "./provenance.ts";
 export { REDACTED } from "./redaction/redactor.ts";
 export {
   type MissedRequest,
@@ -33,6 +40,7 @@ export {
 export {
   type InferenceRecording,
   isToolRecording,
+  type RecordedBy,
   type Recording,
   RecordingFileError,
   readRecordingFile,

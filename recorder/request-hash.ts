@@ -86,3 +86,21 @@ export function urlPath(url: string): string {
   if (pathStart < 0) return "";
   return url.slice(pathStart).split(/[?#]/)[0] ?? "";
 }
+
+/** The URL's network location as Python's urlparse gives it (`netloc`: userinfo, host and port). */
+export function urlNetloc(url: string): string {
+  const schemeEnd = url.indexOf("://");
+  if (schemeEnd < 0) return "";
+  const rest = url.slice(schemeEnd + 3);
+  const end = rest.search(/[/?#]/);
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+/** The URL's host name, lower-cased, without userinfo or port. */
+export function urlHost(url: string): string {
+  const netloc = urlNetloc(url);
+  const host = netloc.slice(netloc.lastIndexOf("@") + 1);
+  return (
+    host.startsWith("[") ? host.slice(0, host.indexOf("]") + 1) : (host.split(":")[0] ?? "")
+  ).toLowerCase();
+}

@@ -5,6 +5,7 @@
 import type { RecorderCore } from "./core.ts";
 import { unwrapTyped } from "./http/endpoints.ts";
 import { readsRecordings } from "./mode.ts";
+import { recordedBy } from "./provenance.ts";
 import type { Redactor } from "./redaction/redactor.ts";
 import { toolRequestHash } from "./request-hash.ts";
 import type { ToolRecording } from "./storage/recording-file.ts";
@@ -41,6 +42,7 @@ export async function invokeRecordedTool<T>(
     request: { test_id: testId, provider, tool_name: toolName, kwargs: redactedKwargs },
     response: { body, is_streaming: false },
     id_normalization_mapping: {},
+    recorded_by: recordedBy({ toolProvider: provider }),
   };
   const file = core.store.write(`${hash}.json`, recording);
   core.emit({ testId, source: "recorded", hash, file, recording });

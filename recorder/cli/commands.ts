@@ -1,23 +1,15 @@
 /** The `npm run recordings -- <command>` commands; each returns its exit code. */
-import { readFileSync, statSync } from "node:fs";
-import { dirname } from "node:path";
+import { readFileSync } from "node:fs";
 import { endpointKind, normalizeIdsAndTimes } from "../http/endpoints.ts";
-import { realFolder } from "../storage/contained-path.ts";
+import { isOurRecording } from "../provenance.ts";
 import {
   isToolRecording,
-  parseRecording,
   type Recording,
   readRecordingFile,
-  readRecordingText,
   serializeRecording,
   writeRecordingFile,
 } from "../storage/recording-file.ts";
-import {
-  type ListedFile,
-  listEntries,
-  type RecordingStore,
-  suiteOfTestId,
-} from "../storage/recording-store.ts";
+import { type RecordingStore, suiteOfTestId } from "../storage/recording-store.ts";
 import { describeCall, describeResponse, hashInFileName, recomputedHash } from "./inspect.ts";
 import { reconstruct } from "./reconstruct.ts";
 
@@ -47,44 +39,6 @@ export async function replayCommand(files: string[], print: Print): Promise<numb
     }
   }
   return failures ? 1 : 0;
-}
-
-/** Why a file fails verification, or undefined when it passes. */
-function verificationProblem(entry: ListedFile, realRoot: string): string | undefined {
-  const { path: file } = entry;
-  if (entry.kind === "leftover") return "left over from an interrupted write: delete it";
-  let recording: Recording;
-  try {
-    const text = readRecordingText(file, { realRoot });
-    if (text === undefined) return `is a symbolic link to ${entry.target ?? "nothing"}: delete it`;
-    recording = parseRecording(text, file);
-  } catch (error) {
-    return (error as Error).message.split("\n")[0]?.replace(`Recording file ${file} `, "");
-  }
-  const named = hashInFileName(file);
-  if (!named) return "its name is not <hash>.json or models-<hash>-<digest>.json";
-  const actual = recomputedHash(recording);
-  if (named !== actual) return `its request hashes to ${actual}, not to the hash in its name`;
-  return undefined;
-}
-
-export function verifyCommand(folder: string, print: Print): number {
-  const entries = listEntries(folder, { includeLeftovers: true });
-  const realRoot = realFolder(
-    statSync(folder, { throwIfNoEntry: false })?.isFile() ? dirname(folder) : folder,
-  );
-  let bad = 0;
-  for (const entry of entries) {
-    const problem = realRoot === undefined ? "does not exist" : verificationProblem(entry, realRoot);
-    if (problem) {
-      bad++;
-      print(`BAD ${entry.path}: ${problem}`);
-    } else if (entry.kind === "link") {
-      print(`WARN ${entry.path}: a symbolic link to ${entry.target}, inside the folder (replay follows it)`);
-    }
-  }
-  print(`${entries.length - bad} of ${entries.length} recordings verified in ${folder}`);
-  return bad ? 1 : 0;
 }
 
 export function showCommand(store: RecordingStore, hash: string, print: Print): number {
@@ -118,13 +72,22 @@ export function listCommand(store: RecordingStore, testFilter: string | undefine
   return 0;
 }
 
-/** Re-applies id/timestamp normalization and the canonical layout; rewrites only files that change. */
+/**
+ * Re-applies id/timestamp normalization and the canonical layout to the files our
+ * recorder wrote; rewrites only files that change. Ids are derived from the hash of the
+ * request the file holds, never from its name. Llama Stack's files stay byte for byte.
+ */
 export function normalizeCommand(store: RecordingStore, print: Print): number {
   let changed = 0;
+  let foreign = 0;
   for (const file of store.listFiles()) {
     const recording = load(file);
-    const hash = hashInFileName(file);
-    if (hash && !isToolRecording(recording) && !recording.response.is_exception) {
+    if (!isOurRecording(recording)) {
+      foreign++;
+      continue;
+    }
+    const hash = recomputedHash(recording);
+    if (!isToolRecording(recording) && !recording.response.is_exception) {
       const kind = endpointKind(recording.request.endpoint);
       const normalize = (item: unknown) => {
         const typed = item as { __type__?: string; __data__?: unknown };
@@ -136,12 +99,17 @@ export function normalizeCommand(store: RecordingStore, print: Print): number {
       recording.response.body =
         Array.isArray(body) && kind !== "models" ? body.map(normalize) : normalize(body);
     }
+    const named = hashInFileName(file);
+    if (named !== hash) {
+      print(`misnamed ${file}: its request hashes to ${hash}; replay never finds it under this name`);
+    }
     const before = readFileSync(file, "utf8");
     if (serializeRecording(recording) === before) continue;
     writeRecordingFile(file, recording);
     changed++;
     print(`normalized ${file}`);
   }
-  print(`${changed} recordings rewritten`);
+  const kept = foreign ? `; ${foreign} made by Llama Stack left as they are` : "";
+  print(`${changed} recordings rewritten${kept}`);
   return 0;
 }

@@ -5,22 +5,18 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_RECORDING_DIR, RECORDING_DIR_ENV } from "../mode.ts";
 import { RecordingStore } from "../storage/recording-store.ts";
-import {
-  hashCommand,
-  listCommand,
-  normalizeCommand,
-  replayCommand,
-  showCommand,
-  verifyCommand,
-} from "./commands.ts";
+import { hashCommand, listCommand, normalizeCommand, replayCommand, showCommand } from "./commands.ts";
 import { listExistingTests, pruneCommand } from "./prune.ts";
+import { verifyCommand } from "./verify.ts";
 
 const USAGE = `Usage: npm run recordings -- <command> [options]
 
 Commands:
   hash FILE…          print "<hash> <file>", the hash recomputed from the request each file holds
   replay FILE…        print one JSON line per file: what the openai SDK gets when it is replayed
-  verify [DIR]        check every file is schema-valid and named by its hash; exit 1 on any bad file
+  verify [DIR]        check every file is readable, makes sense for its endpoint and is named by its
+                      hash; exit 1 on any bad file (Llama Stack's misnamed files are warnings);
+                      --fix removes interrupted writes' leftovers older than a minute
   show HASH           show the recordings whose hash starts with HASH (6+ hex digits)
   list [--test ID]    one line per recording, optionally only tests whose id contains ID
   prune [--apply]     recordings of tests that no longer exist (dry run unless --apply); tool and
@@ -40,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
       dir: { type: "string" },
       test: { type: "string" },
       apply: { type: "boolean", default: false },
+      fix: { type: "boolean", default: false },
       known: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -58,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
     case "replay":
       return args.length ? replayCommand(args, print) : usageError("replay needs at least one FILE");
     case "verify":
-      return verifyCommand(args[0] ?? dir, print);
+      return verifyCommand(args[0] ?? dir, print, { fix: values.fix });
     case "show":
       return args[0] ? showCommand(store, args[0], print) : usageError("show needs a HASH");
     case "list":

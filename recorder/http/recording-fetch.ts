@@ -5,6 +5,7 @@
  */
 import type { RecorderCore } from "../core.ts";
 import { readsRecordings } from "../mode.ts";
+import { recordedBy } from "../provenance.ts";
 import type { Redactor } from "../redaction/redactor.ts";
 import { inferenceRequestHash, MODEL_LIST_ENDPOINTS, urlPath } from "../request-hash.ts";
 import type { InferenceRecording, RecordedResponse } from "../storage/recording-file.ts";
@@ -64,6 +65,7 @@ export async function recordingFetch(
         request: { method, url, headers: {}, body, endpoint, model },
         response,
         id_normalization_mapping: {},
+        recorded_by: recordedBy({ url }, core.scriptedHosts),
       };
       const file = core.store.write(fileName, recording);
       core.emit({ testId, source: "recorded", hash, file, recording });

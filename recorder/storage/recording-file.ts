@@ -37,11 +37,19 @@ export interface ToolRequestRecord {
   kwargs: Record<string, unknown>;
 }
 
+/** Our recorder's mark on every file it writes (see provenance.ts); Llama Stack's files have none. */
+export interface RecordedBy {
+  recorder: string;
+  /** Whether the upstream was the scripted provider or a real one. */
+  upstream: "scripted" | "real";
+}
+
 interface RecordingOf<Request> {
   test_id: string | null;
   request: Request;
   response: RecordedResponse;
   id_normalization_mapping?: Record<string, string>;
+  recorded_by?: RecordedBy;
 }
 
 export type InferenceRecording = RecordingOf<InferenceRequestRecord>;
@@ -170,6 +178,7 @@ export function serializeRecording(recording: Recording): string {
     request: recording.request,
     response: recording.response,
     id_normalization_mapping: recording.id_normalization_mapping ?? {},
+    recorded_by: recording.recorded_by,
   };
   return `${pythonJsonDumps(ordered, { indent: 2 })}\n`;
 }

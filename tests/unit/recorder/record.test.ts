@@ -373,3 +373,40 @@ test("a provider's mid-stream error is recorded as plain JSON, not as a chunk, a
     recorded,
   );
 });
+
+test("every file the recorder writes names it, and whether the upstream was the scripted provider or a real one", async () => {
+  upstream.routes.set("POST /v1/chat/completions", json(200, chatCompletion("Earth.")));
+  const root = temporaryRecordingDir();
+  const scriptedHost = new URL(upstream.baseUrl).host;
+  const asked = async (scriptedHosts: string[]) => {
+    const recorder = createRecorder({ mode: "record", recordingDir: root, scriptedHosts });
+    await recorder.withTestId(`${TEST_ID}${scriptedHosts.length}`, async () => {
+      await clientFor(recorder).chat.completions.create({
+        model: "m-1",
+        messages: [{ role: "user", content: "hi" }],
+      });
+      await recorder.invokeTool("tavily", "web_search", { query: `q${scriptedHosts.length}` }, async () => ({
+        ok: 1,
+      }));
+      await recorder.invokeTool(
+        "scripted",
+        "web_search",
+        { query: `q${scriptedHosts.length}` },
+        async () => ({ ok: 1 }),
+      );
+    });
+  };
+  await asked([]);
+  await asked(["127.0.0.1"]);
+  const marks = allFiles(root).map((file) => readJson(join(root, file)).recorded_by);
+  expect(marks).toHaveLength(6);
+  const count = (upstreamKind: string) =>
+    marks.filter(
+      (mark) =>
+        JSON.stringify(mark) === JSON.stringify({ recorder: "responses-harness", upstream: upstreamKind }),
+    ).length;
+  // Per round: the chat call (real, then scripted by host), a real tool and a scripted one.
+  expect(count("real")).toBe(3);
+  expect(count("scripted")).toBe(3);
+  expect(scriptedHost).toContain("127.0.0.1");
+});

@@ -1,0 +1,126 @@
+/**
+ * Six of Llama Stack 0.2's real recordings, unchanged (tests/unit/fixtures/llama-stack-0.2/):
+ * a stream, a tool invocation, embeddings, a misnamed file with a correctly named twin and
+ * one without. Older Llama Stack named some files by another rule; they are committed as
+ * they are, so verify lists them as unreachable, a warning, while our own misnamed files
+ * stay errors.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, readdirSync, readFileSync, renameSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test } from "@playwright/test";
+import { isOurRecording, readRecordingFile, recordingOrigin } from "../../../recorder/index.ts";
+import type { Recording } from "../../../recorder/storage/recording-file.ts";
+import { temporaryRecordingDir } from "./support/fixtures.ts";
+
+const CLI = new URL("../../../recorder/cli/main.ts", import.meta.url).pathname;
+const FIXTURES = new URL("../fixtures/llama-stack-0.2/", import.meta.url).pathname;
+const COMMITTED = new URL("../../../recordings/", import.meta.url).pathname;
+const MISNAMED_WITH_TWIN = "2443581bf4a71f7b26e3aef9715a65a1cb5ab62249e691e77dcfec2e00be302b";
+const ITS_TWIN = "d09c335cf1f32e3bfee309a88781f76d52812562c7d254f6689eb5f1c61c75db";
+const MISNAMED_ALONE = "1b0c005eb4b93c22ec7211904cab5145194ec832d8e436fee11599c1c2d80fd8";
+const ITS_HASH = "c3c97b5bee2985f32eb74c76a41a1bcd810684d05d04ec4d70a06b3d578e1985";
+
+function cli(...args: string[]) {
+  const result = spawnSync(process.execPath, ["--import", "tsx", CLI, ...args], { encoding: "utf8" });
+  return { code: result.status, lines: result.stdout.trim().split("\n"), err: result.stderr };
+}
+
+function copyOfFixtures(): string {
+  const root = temporaryRecordingDir();
+  cpSync(FIXTURES, join(root, "responses"), { recursive: true });
+  return root;
+}
+
+const load = (file: string): Recording => readRecordingFile(file) as Recording;
+
+test("a recording tells who made it: Llama Stack, our recorder against a real provider, or the scripted provider", () => {
+  for (const name of readdirSync(FIXTURES)) {
+    expect(recordingOrigin(load(join(FIXTURES, name)))).toBe("llama-stack");
+  }
+  const committed = readdirSync(join(COMMITTED, "responses"));
+  expect(committed.length).toBeGreaterThan(0);
+  for (const name of committed) {
+    const recording = load(join(COMMITTED, "responses", name));
+    expect(recording.recorded_by).toEqual({ recorder: "responses-harness", upstream: "scripted" });
+    expect(recordingOrigin(recording)).toBe("scripted");
+  }
+  // A scripted file from before the mark existed is still never taken for a real model's.
+  const unmarked = load(join(COMMITTED, "responses", committed[0] ?? ""));
+  delete unmarked.recorded_by;
+  expect(recordingOrigin(unmarked)).toBe("scripted");
+  const real = {
+    ...load(join(FIXTURES, `${ITS_TWIN}.json`)),
+    recorded_by: { recorder: "responses-harness", upstream: "real" as const },
+  };
+  expect(recordingOrigin(real)).toBe("real-provider");
+  expect(isOurRecording(real)).toBe(true);
+});
+
+test("verify lists Llama Stack's misnamed files as unreachable warnings and passes", () => {
+  const root = copyOfFixtures();
+  const { code, lines } = cli("verify", root);
+  expect(code).toBe(0);
+  const folder = join(root, "responses");
+  expect(lines).toEqual([
+    `WARN ${folder}/${MISNAMED_ALONE}.json: unreachable: made by Llama Stack's recorder, which named it ${MISNAMED_ALONE.slice(0, 12)}… by an older rule, but its request hashes to ${ITS_HASH}, so replay never finds it (kept unchanged, as Llama Stack wrote it)`,
+    `WARN ${folder}/${MISNAMED_WITH_TWIN}.json: unreachable: made by Llama Stack's recorder, which named it ${MISNAMED_WITH_TWIN.slice(0, 12)}… by an older rule, but its request hashes to ${ITS_TWIN}, so replay never finds it (kept unchanged, as Llama Stack wrote it); its twin ${ITS_TWIN}.json answers that request`,
+    `6 of 6 recordings verified in ${root}, 2 with warnings`,
+  ]);
+  // Nothing was touched.
+  for (const name of readdirSync(FIXTURES)) {
+    expect(readFileSync(join(folder, name), "utf8")).toBe(readFileSync(join(FIXTURES, name), "utf8"));
+  }
+});
+
+test("a misnamed file of our own recorder stays an error", () => {
+  const root = copyOfFixtures();
+  cpSync(join(COMMITTED, "responses"), join(root, "responses"), { recursive: true });
+  const ours = readdirSync(join(COMMITTED, "responses"))[0] ?? "";
+  const misnamed = join(root, "responses", `${"0".repeat(64)}.json`);
+  renameSync(join(root, "responses", ours), misnamed);
+  const { code, lines } = cli("verify", root);
+  expect(code).toBe(1);
+  expect(lines).toContain(
+    `BAD ${misnamed}: its request hashes to ${ours.replace(".json", "")}, not to the hash in its name`,
+  );
+  expect(lines.at(-1)).toMatch(/^20 of 21 recordings verified in .*, 2 with warnings$/);
+});
+
+test("hash and replay answer Llama Stack's files, misnamed ones included, from the request each holds", () => {
+  const files = readdirSync(FIXTURES).map((name) => join(FIXTURES, name));
+  const hashes = cli("hash", ...files);
+  expect(hashes.code).toBe(0);
+  expect(hashes.lines).toContain(`${ITS_HASH} ${join(FIXTURES, `${MISNAMED_ALONE}.json`)}`);
+  expect(hashes.lines).toContain(`${ITS_TWIN} ${join(FIXTURES, `${ITS_TWIN}.json`)}`);
+  const replayed = cli("replay", ...files);
+  expect(replayed.code).toBe(0);
+  const results = replayed.lines.map((line) => JSON.parse(line));
+  expect(results.filter((result) => result.error)).toEqual([]);
+  expect(results).toContainEqual(expect.objectContaining({ count: 1, dims: 1536 }));
+});
+
+test("normalize leaves Llama Stack's files byte for byte, and derives ids from the request, not the name", () => {
+  const root = copyOfFixtures();
+  cpSync(join(COMMITTED, "responses"), join(root, "responses"), { recursive: true });
+  expect(cli("normalize", "--dir", root).lines).toEqual([
+    "0 recordings rewritten; 6 made by Llama Stack left as they are",
+  ]);
+  const ours = readdirSync(join(COMMITTED, "responses"))[0] ?? "";
+  const hash = ours.replace(".json", "");
+  const misnamed = join(root, "responses", `${"ab".repeat(32)}.json`);
+  renameSync(join(root, "responses", ours), misnamed);
+  const { lines } = cli("normalize", "--dir", root);
+  expect(lines).toEqual([
+    `misnamed ${misnamed}: its request hashes to ${hash}; replay never finds it under this name`,
+    "0 recordings rewritten; 6 made by Llama Stack left as they are",
+  ]);
+  const text = readFileSync(misnamed, "utf8");
+  expect(text).toContain(`"id": "rec-${hash.slice(0, 12)}"`);
+  expect(text).not.toContain("rec-abababababab");
+  for (const name of readdirSync(FIXTURES)) {
+    expect(readFileSync(join(root, "responses", name), "utf8")).toBe(
+      readFileSync(join(FIXTURES, name), "utf8"),
+    );
+  }
+});
