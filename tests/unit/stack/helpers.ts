@@ -90,9 +90,9 @@ export function startTestStack(
 ): TestStack {
   const { ports, calls } = capturing(deterministicPorts(options));
   const stack = createStack({
+    ...options,
     ports,
     providers: options.providers ?? [{ type: "scripted" }],
-    ...(options.dbPath ? { dbPath: options.dbPath } : {}),
   });
   return { stack, calls, client: libraryClient(stack, testIdOf()) };
 }
