@@ -112,7 +112,7 @@ function normalizeItem(item: InputItemParam, index: number, ids: Ids): StoredInp
       };
     case "mcp_approval_response":
       return {
-        id: item.id ?? ids.mint("mcp_approval_response", "mcpr_"),
+        id: item.id ?? ids.mint("mcp_approval_response", "mcpa_"),
         type: "mcp_approval_response",
         approval_request_id: item.approval_request_id,
         approve: item.approve,

@@ -222,7 +222,6 @@ test("malformed arguments from the model are passed on verbatim", async () => {
 });
 
 for (const tool of [
-  { type: "web_search" },
   { type: "file_search", vector_store_ids: ["vs_1"] },
   { type: "mcp", server_label: "docs", server_url: "http://127.0.0.1:9/mcp" },
 ]) {
