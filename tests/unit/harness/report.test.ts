@@ -87,10 +87,12 @@ test("each test attaches the interactions it replayed: the call, what came back,
     ),
   ).toEqual(["San Francisco, USA", "Los Angeles, USA"]);
   expect(second.response.stream.content).toContain("Los Angeles");
+  // Each function call fed back is an assistant message of its own, followed by its output.
   expect(second.request.body.messages.map((message: { role: string }) => message.role)).toEqual([
     "user",
     "assistant",
     "tool",
+    "assistant",
     "tool",
   ]);
   for (const interaction of attached.interactions)
