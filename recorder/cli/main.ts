@@ -2,11 +2,13 @@
  * `npm run recordings -- <command>`: inspect, verify and maintain recordings.
  * Quiet with `npm run --silent recordings -- …`.
  */
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_RECORDING_DIR, RECORDING_DIR_ENV } from "../mode.ts";
 import { RecordingStore } from "../storage/recording-store.ts";
 import { hashCommand, listCommand, normalizeCommand, replayCommand, showCommand } from "./commands.ts";
-import { listExistingTests, pruneCommand } from "./prune.ts";
+import { PROJECT_ROOT } from "./existing-tests.ts";
+import { pruneCommand } from "./prune.ts";
 import { verifyCommand } from "./verify.ts";
 
 const USAGE = `Usage: npm run recordings -- <command> [options]
@@ -19,13 +21,16 @@ Commands:
                       --fix removes interrupted writes' leftovers older than a minute
   show HASH           show the recordings whose hash starts with HASH (6+ hex digits)
   list [--test ID]    one line per recording, optionally only tests whose id contains ID
-  prune [--apply]     recordings of tests that no longer exist (dry run unless --apply); tool and
-                      model-list recordings are shared and kept; --known FILE reads the existing
-                      test ids from FILE (one per line) instead of Playwright's --list
+  prune [--apply]     recordings of tests that no longer exist (dry run unless --apply), from
+                      Playwright's listing of each suite (--config FILE: another Playwright config);
+                      tool and model-list recordings are shared and kept; --known FILE reads the
+                      existing test ids from FILE (one per line) instead; nothing is removed unless
+                      every file reads and every suite lists
   normalize           re-apply id/timestamp normalization and the canonical file layout
 
 Options:
-  --dir DIR           recordings folder (default: $${RECORDING_DIR_ENV}, else ${DEFAULT_RECORDING_DIR}/)
+  --dir DIR           recordings folder (default: $${RECORDING_DIR_ENV}, else ${DEFAULT_RECORDING_DIR}/;
+                      both taken from the project root, whatever the working directory)
   -h, --help          this text`;
 
 async function main(argv: string[]): Promise<number> {
@@ -38,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
       apply: { type: "boolean", default: false },
       fix: { type: "boolean", default: false },
       known: { type: "string" },
+      config: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -47,7 +53,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command || values.help ? 0 : 1;
   }
-  const dir = values.dir ?? (process.env[RECORDING_DIR_ENV] || DEFAULT_RECORDING_DIR);
+  // An explicit --dir is the user's path; the defaults are the project's, as the harness reads them.
+  const dir = values.dir ?? resolve(PROJECT_ROOT, process.env[RECORDING_DIR_ENV] || DEFAULT_RECORDING_DIR);
   const store = new RecordingStore(dir);
   switch (command) {
     case "hash":
@@ -61,8 +68,16 @@ async function main(argv: string[]): Promise<number> {
     case "list":
       return listCommand(store, values.test, print);
     case "prune": {
-      const existing = values.known ? await readKnownTests(values.known) : listExistingTests();
-      return pruneCommand(store, existing, values.apply, print);
+      const known = values.known ? await readKnownTests(values.known) : undefined;
+      return pruneCommand(
+        store,
+        {
+          apply: values.apply,
+          ...(known ? { known } : {}),
+          ...(values.config ? { config: resolve(values.config) } : {}),
+        },
+        print,
+      );
     }
     case "normalize":
       return normalizeCommand(store, print);

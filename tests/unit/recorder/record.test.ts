@@ -115,7 +115,7 @@ test("re-recording an unchanged interaction changes no byte", async () => {
   const second = await ask();
   expect(second).toBe(first);
   expect(first.endsWith("}\n")).toBe(true);
-  expect(first).toContain('\n  "id_normalization_mapping": {}\n');
+  expect(first).toContain('\n  "id_normalization_mapping": {},\n  "recorded_by": {\n');
 });
 
 test("record mode hands the caller the same bytes replay will", async () => {

@@ -31,6 +31,7 @@ test("a tool invocation is recorded under Llama Stack's tool hash and replayed w
     request: { test_id: TEST_ID, provider: "tavily", tool_name: "web_search", kwargs },
     response: { body: searchResult, is_streaming: false },
     id_normalization_mapping: {},
+    recorded_by: { recorder: "responses-harness", upstream: "real" },
   });
 
   const replayer = createRecorder({ mode: "replay", recordingDir: root });
