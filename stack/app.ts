@@ -3,6 +3,7 @@
  * as its `fetch`, no socket), and the server mode serves the very same handler.
  */
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { StackError } from "./errors.ts";
 import type { StackPorts } from "./ports.ts";
 import { type ProviderConfig, ProviderRegistry } from "./providers/registry.ts";
@@ -29,7 +30,17 @@ export interface StackOptions {
   tools?: BuiltinTool[];
   /** At most this many built-in tool calls of one model turn run at once (default 4). */
   toolConcurrency?: number;
+  /** Request bodies above this many bytes are refused with a 413 (default 25 MB). */
+  maxBodyBytes?: number;
+  /**
+   * Every POST must carry a test id (a stack that records per test): one without gets a
+   * 400 saying how to send it, instead of a replay miss filed outside any test.
+   */
+  requireTestId?: boolean;
 }
+
+/** OpenAI's own limit for a request's body; larger ones are refused before they are read. */
+export const DEFAULT_MAX_BODY_BYTES = 25 * 1024 * 1024;
 
 export interface Stack {
   /** The whole API as a fetch: `new OpenAI({ baseURL: "http://stack.local/v1", fetch: stack.fetch })`. */
@@ -57,6 +68,23 @@ export function createStack(options: StackOptions): Stack {
   };
 
   const app = new Hono();
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) =>
+        c.json(
+          new StackError(
+            413,
+            `The request body is larger than ${formatBytes(maxBodyBytes)}, the most this stack accepts ` +
+              "(its maxBodyBytes option, STACK_MAX_BODY_BYTES for the server).",
+            { code: "request_too_large" },
+          ).toBody(),
+          413,
+        ),
+    }),
+  );
   app.route("/v1", responsesRoutes(deps));
   app.route("/v1", modelsRoutes(providers));
   app.route("/", healthRoutes());
@@ -74,7 +102,11 @@ export function createStack(options: StackOptions): Stack {
     fetch: async (input, init) => {
       const request = input instanceof Request && init === undefined ? input : new Request(input, init);
       try {
-        return await ports.withRequestContext(request.headers, async () => app.fetch(request));
+        return await ports.withRequestContext(request.headers, async () =>
+          options.requireTestId && request.method === "POST" && ports.currentTestId() === undefined
+            ? missingTestId()
+            : app.fetch(request),
+        );
       } catch (error) {
         // app.fetch answers every error of its own; what lands here is a context the
         // request's headers could not give (an unreadable test id), the caller's fault.
@@ -87,4 +119,18 @@ export function createStack(options: StackOptions): Stack {
     dbPath: store.path,
     close: () => store.close(),
   };
+}
+
+function missingTestId(): Response {
+  const error = new StackError(
+    400,
+    "This stack records and replays per test, and the request carries no test id: send it in the X-Test-Id " +
+      'header (or as {"__test_id": "<test id>"} in X-LlamaStack-Provider-Data or X-OGX-Provider-Data).',
+    { code: "missing_test_id" },
+  );
+  return Response.json(error.toBody(), { status: 400 });
+}
+
+function formatBytes(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MB` : `${bytes} bytes`;
 }

@@ -3,7 +3,8 @@
  *
  *     tsx stack/server.ts [--port N] [--host H] [--db FILE] [--scripts-dir DIR]
  *
- * `--port` (or STACK_PORT) 0 picks a free port. Once listening it prints one line,
+ * `--port` (or STACK_PORT) 0 picks a free port; `--max-body-bytes` (or STACK_MAX_BODY_BYTES)
+ * bounds request bodies (25 MB by default). Once listening it prints one line,
  * `listening on http://127.0.0.1:PORT`, on stdout. SIGTERM or SIGINT stops accepting
  * connections, lets requests in flight finish, closes the database and exits 0.
  */
@@ -103,6 +104,8 @@ export interface ServerComposition {
   /** Where `web_search` searches, with a fetch that is not the recording one. */
   search?: SearchProviderConfig | undefined;
   intercept?: StackServerOptions["intercept"];
+  /** Every POST must carry a test id (a server that records per test). */
+  requireTestId?: boolean;
 }
 
 /**
@@ -133,12 +136,20 @@ export async function runServerProcess(
       host: { type: "string" },
       db: { type: "string" },
       "scripts-dir": { type: "string" },
+      "max-body-bytes": { type: "string" },
     },
   });
   const portText = values.port ?? env.STACK_PORT ?? "0";
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port must be an integer from 0 to 65535, not '${portText}'.`);
+  }
+  const maxBodyText = values["max-body-bytes"] ?? env.STACK_MAX_BODY_BYTES;
+  const maxBodyBytes = maxBodyText === undefined || maxBodyText === "" ? undefined : Number(maxBodyText);
+  if (maxBodyBytes !== undefined && (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1)) {
+    throw new Error(
+      `--max-body-bytes (STACK_MAX_BODY_BYTES) must be a positive integer, not '${maxBodyText}'.`,
+    );
   }
   const scriptsDir = values["scripts-dir"] ?? env.STACK_SCRIPTS_DIR;
   const { search, ...composition } = compose({ scriptsDir, env });
@@ -148,6 +159,7 @@ export async function runServerProcess(
     port,
     host: values.host ?? env.STACK_HOST ?? "127.0.0.1",
     dbPath: values.db ?? env.STACK_DB_PATH,
+    ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
   });
   process.stdout.write(`listening on ${server.url}\n`);
   const shutdown = () => {
@@ -161,6 +173,7 @@ export async function runServerProcess(
   };
   process.once("SIGTERM", shutdown);
   process.once("SIGINT", shutdown);
+  process.once("SIGHUP", shutdown);
   return server;
 }
 

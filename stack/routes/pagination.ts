@@ -20,7 +20,8 @@ export interface ListPage<T> {
 
 export function parsePageQuery(query: Record<string, string>): PageQuery {
   const parsed = pageQuery.safeParse(query);
-  if (!parsed.success) throw fromZodError(parsed.error);
+  // With the query as input, the error quotes what was received (`got "-1"`).
+  if (!parsed.success) throw fromZodError(parsed.error, [], query);
   if (parsed.data.after && parsed.data.before) {
     throw invalidParameter("before", "Only one of 'after' and 'before' can be given.");
   }

@@ -3,13 +3,12 @@
  * write is one statement (one implicit transaction) that no other request can interleave
  * with; WAL lets a second process (a server next to a CLI) read while one writes.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { ChatMessage } from "../responses/chat-messages.ts";
 import type { ConversationItem, StoredInputItem } from "../responses/items.ts";
 import type { ResponseObject } from "../responses/types.ts";
+import { createTemporaryFolder, removeTemporaryFolder } from "./temporary-folder.ts";
 
 export interface StoredResponse {
   response: ResponseObject;
@@ -66,7 +65,7 @@ export class ResponseStore {
 
   /** Opens (or creates) the database at `path`; without one, a temporary file removed by `close()`. */
   constructor(path?: string) {
-    this.#temporaryDir = path ? undefined : mkdtempSync(join(tmpdir(), "responses-stack-"));
+    this.#temporaryDir = path ? undefined : createTemporaryFolder();
     this.path = path ?? join(this.#temporaryDir as string, "stack.db");
     this.#db = new Database(this.path);
     this.#db.pragma("journal_mode = WAL");
@@ -144,7 +143,7 @@ export class ResponseStore {
 
   close(): void {
     if (this.#db.open) this.#db.close();
-    if (this.#temporaryDir) rmSync(this.#temporaryDir, { recursive: true, force: true });
+    if (this.#temporaryDir) removeTemporaryFolder(this.#temporaryDir);
   }
 }
 

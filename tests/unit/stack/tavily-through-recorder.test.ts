@@ -128,6 +128,7 @@ test("a Tavily search is recorded as a tool invocation only, without the key, an
         is_streaming: false,
       },
       id_normalization_mapping: {},
+      recorded_by: { recorder: "responses-harness", upstream: "real" },
     });
 
     await tavily.stop();
