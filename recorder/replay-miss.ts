@@ -3,7 +3,6 @@
  * folders were searched, the closest recording the same test made at the same
  * endpoint with a short diff of the two request bodies, and how to record it.
  */
-import { readFileSync } from "node:fs";
 import { pythonJsonString } from "./json/python-json.ts";
 import { isToolRecording, parseRecording, type Recording } from "./storage/recording-file.ts";
 import type { RecordingStore } from "./storage/recording-store.ts";
@@ -123,12 +122,13 @@ export function findNearestRecording(
   const testIdText = request.testId === null ? "null" : JSON.stringify(request.testId);
   let best: { file: string; diff: string[] } | undefined;
   for (const file of store.listFiles(store.folderFor(request.testId))) {
-    let text: string;
+    let text: string | undefined;
     try {
-      text = readFileSync(file, "utf8");
+      text = store.readText(file);
     } catch {
       continue;
     }
+    if (text === undefined) continue;
     // Cheap filter before parsing: the test id appears verbatim in its own recordings.
     if (!text.includes(testIdText) && !text.includes(pythonJsonString(request.testId ?? ""))) continue;
     let recording: Recording;

@@ -16,6 +16,7 @@ import {
   type Recording,
   RecordingFileError,
   readRecordingFile,
+  readRecordingText,
   writeRecordingFile,
 } from "./recording-file.ts";
 
@@ -129,6 +130,12 @@ export class RecordingStore {
     removeStaleLeftovers(folder);
     writeRecordingFile(file, recording);
     return file;
+  }
+
+  /** A listed file's text, links followed only inside the root; undefined when it is gone. */
+  readText(file: string): string | undefined {
+    if (this.#realRoot === undefined) this.#realRoot = realFolder(this.root);
+    return this.#realRoot === undefined ? undefined : readRecordingText(file, { realRoot: this.#realRoot });
   }
 
   /** Every recording file under the root, sorted: for the CLI and for diagnostics. */
