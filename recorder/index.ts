@@ -43,6 +43,7 @@ export {
 export { COMMON_SUITE, RecordingStore, suiteOfTestId } from "./storage/recording-store.ts";
 export {
   currentTestId,
+  LLAMA_STACK_ID_ANNOTATION,
   PROVIDER_DATA_HEADER,
   runWithTestId,
   TEST_ID_HEADER,
