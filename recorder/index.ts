@@ -4,6 +4,7 @@
  */
 export { ApiRecorder, createRecorder, type RecorderOptions } from "./api-recorder.ts";
 export type { Interaction } from "./core.ts";
+export { CurrentTest, type RecorderPorts } from "./current-test.ts";
 export { ID_PREFIXES } from "./deterministic-ids.ts";
 export { accumulateChatStream, type ChatStreamSummary } from "./http/chat-stream.ts";
 export { type EndpointKind, endpointKind, unwrapTyped } from "./http/endpoints.ts";
@@ -41,6 +42,7 @@ export {
 export { COMMON_SUITE, RecordingStore, suiteOfTestId } from "./storage/recording-store.ts";
 export {
   currentTestId,
+  OGX_PROVIDER_DATA_HEADER,
   PROVIDER_DATA_HEADER,
   runWithTestId,
   TEST_ID_HEADER,
