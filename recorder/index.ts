@@ -20,6 +20,7 @@ export {
 } from "./mode.ts";
 export { REDACTED } from "./redact.ts";
 export {
+  defaultRecordCommand,
   type MissedRequest,
   type NearestRecording,
   type RecordCommandHint,
