@@ -10,9 +10,9 @@ import { expect, test } from "@playwright/test";
 import type { TestJournal } from "../../../recorder/index.ts";
 import { allFiles, allText } from "../recorder/support/files.ts";
 import { temporaryRecordingDir } from "../recorder/support/fixtures.ts";
-import { chatCompletion, textChunks } from "../recorder/support/upstream-data.ts";
-import { chatStream, json, type Route, UpstreamServer } from "../recorder/support/upstream-server.ts";
+import { json, UpstreamServer } from "../recorder/support/upstream-server.ts";
 import { type RunningProcess, startProcess } from "./support/child-process.ts";
+import { echoChat } from "./support/echo-provider.ts";
 
 const ROOT = new URL("../../../", import.meta.url).pathname;
 const PYTHON_STACK = new URL("./support/python_stack.py", import.meta.url).pathname;
@@ -34,22 +34,6 @@ interface StackAnswer {
   error?: { error: { message: string; type: string } };
   body?: unknown;
 }
-
-/** Chat completions: a stream or a completion; a question that asks to fail gets a 401 echoing the key. */
-const chatRoute: Route = async (request, body, response) => {
-  const { messages, stream } = JSON.parse(body) as { messages: Array<{ content: string }>; stream: boolean };
-  const question = messages[0]?.content ?? "";
-  const key = String(request.headers.authorization).replace(/^Bearer /, "");
-  if (question.includes("fail")) {
-    return json(401, {
-      error: { message: `Incorrect API key provided: ${key}.`, type: "invalid_request_error" },
-    })(request, body, response);
-  }
-  const answer = `You asked: ${question}`;
-  return stream
-    ? chatStream(textChunks(answer))(request, body, response)
-    : json(200, chatCompletion(answer))(request, body, response);
-};
 
 async function startProxy(mode: string, recordingDir: string, upstreamUrl: string) {
   const proxy = await startProcess(process.execPath, [
@@ -102,7 +86,7 @@ async function exercise(proxy: RunningProcess, stack: RunningProcess) {
 
 test("a Python stack behind the proxy records, then replays without its provider, and no key reaches a file", async () => {
   const upstream = await new UpstreamServer().start();
-  upstream.routes.set("POST /v1/chat/completions", chatRoute);
+  upstream.routes.set("POST /v1/chat/completions", echoChat);
   upstream.routes.set(
     "GET /v1/models",
     json(200, { object: "list", data: [{ id: "gpt-4o", object: "model", created: 1, owned_by: "openai" }] }),
