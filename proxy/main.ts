@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 /**
- * `npm run proxy -- --upstream openai=https://api.openai.com/v1 [--upstream …] [--port N]`:
- * the recording proxy for a stack in any language. Point the stack's provider base URLs
- * at the URLs it prints; its calls are recorded and replayed like the reference stack's.
+ * `npm run proxy -- --upstream openai=https://api.openai.com/v1 [--upstream …] [--port N]`
+ * (installed: `npx responses-harness-proxy …`): the recording proxy for a stack in any
+ * language. Point the stack's provider base URLs at the URLs it prints; its calls are
+ * recorded and replayed like the reference stack's.
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_RECORDING_DIR, INFERENCE_MODES, MODE_ENV, RECORDING_DIR_ENV } from "../recorder/index.ts";
 import { startRecordingProxy } from "./server.ts";
 import { parseUpstreams } from "./upstreams.ts";
 
-const USAGE = `Usage: npm run proxy -- --upstream NAME=URL [--upstream NAME=URL …] [options]
+const USAGE = `Usage: responses-harness-proxy --upstream NAME=URL [--upstream NAME=URL …] [options]
+       (in the responses-harness repository: npm run proxy -- …)
 
 Serves each upstream (an OpenAI-compatible provider, Ollama, …) at http://HOST:PORT/NAME/…,
 and records or replays every call through the recorder, into the same files as the harness.

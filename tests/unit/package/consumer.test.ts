@@ -107,6 +107,9 @@ test("a consumer installs the packed tarball and records and replays through it,
       expect(installed.some((file) => file.startsWith(absent))).toBe(false);
     }
 
+    const proxyHelp = await run("npx", ["responses-harness-proxy", "--help"], consumer);
+    expect(proxyHelp.stdout).toContain("Usage: responses-harness-proxy --upstream NAME=URL");
+
     const recorded = await test.step("plain node records", () => node("record"));
     expect(recorded.stderr).toBe("");
     expect(JSON.parse(recorded.stdout)).toMatchObject({
