@@ -7,8 +7,7 @@
  */
 import { Hono } from "hono";
 import {
-  type ApiRecorder,
-  CurrentTest,
+  type CurrentTest,
   Journal,
   OGX_PROVIDER_DATA_HEADER,
   PROVIDER_DATA_HEADER,
@@ -21,7 +20,12 @@ import { CONTROL_PREFIX, controlRoutes } from "./control-routes.ts";
 import { proxiedBaseUrl, type Upstream, upstreamTarget } from "./upstreams.ts";
 
 export interface RecordingProxyOptions {
-  recorder: ApiRecorder;
+  /**
+   * The recorder, and the test calls without a test-id header are filed under. Share a
+   * Playwright worker's (the fixtures' `workerRecorder.current`) and the proxy follows
+   * the test running in the worker, with no control route.
+   */
+  current: CurrentTest;
   upstreams: readonly Upstream[];
   /** Where misses and unreachable upstreams are reported. Default: stderr. */
   log?: (message: string) => void;
@@ -73,9 +77,9 @@ function openAiError(status: number, type: string, message: string): Response {
 }
 
 export function createRecordingProxy(options: RecordingProxyOptions): RecordingProxy {
-  const { recorder, upstreams } = options;
+  const { current, upstreams } = options;
+  const { recorder } = current;
   const log = options.log ?? ((message: string) => process.stderr.write(`[recording-proxy] ${message}\n`));
-  const current = new CurrentTest(recorder);
   const journal = new Journal(recorder);
 
   const forward = async (request: Request): Promise<Response> => {

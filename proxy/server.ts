@@ -5,12 +5,14 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { createRecorder, type RecorderOptions } from "../recorder/index.ts";
+import { CurrentTest, createRecorder, type RecorderOptions } from "../recorder/index.ts";
 import { createRecordingProxy, type RecordingProxy } from "./app.ts";
 import { proxiedBaseUrl, type Upstream } from "./upstreams.ts";
 
 export interface RecordingProxyServerOptions extends RecorderOptions {
   upstreams: readonly Upstream[];
+  /** A recorder and current test to share (a Playwright worker's); the recorder options are then unused. */
+  current?: CurrentTest;
   /** 0 (the default) picks a free port. */
   port?: number;
   /** Default 127.0.0.1: the proxy holds the providers' keys in flight and is for this machine only. */
@@ -31,9 +33,9 @@ export interface RecordingProxyServer {
 export async function startRecordingProxy(
   options: RecordingProxyServerOptions,
 ): Promise<RecordingProxyServer> {
-  const { upstreams, port = 0, host = "127.0.0.1", log, ...recorderOptions } = options;
+  const { upstreams, port = 0, host = "127.0.0.1", log, current, ...recorderOptions } = options;
   const proxy = createRecordingProxy({
-    recorder: createRecorder(recorderOptions),
+    current: current ?? new CurrentTest(createRecorder(recorderOptions)),
     upstreams,
     ...(log ? { log } : {}),
   });
