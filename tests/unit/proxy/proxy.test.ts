@@ -81,6 +81,48 @@ test("a stream reaches the stack chunk by chunk while upstream is still sending 
   });
 });
 
+test("a stack that goes away mid-stream cancels the upstream call, and nothing half-heard is recorded", async () => {
+  const chunks = textChunks(Array.from({ length: 200 }, (_, index) => `word${index}`).join(" "));
+  let written = 0;
+  let upstreamClosed = () => {};
+  const closed = new Promise<void>((resolve) => {
+    upstreamClosed = resolve;
+  });
+  upstream.routes.set("POST /v1/chat/completions", async (_request, _body, response) => {
+    response.on("close", upstreamClosed);
+    response.writeHead(200, { "content-type": "text/event-stream" });
+    for (const chunk of chunks) {
+      if (response.destroyed) return;
+      written++;
+      response.write(`data: ${JSON.stringify(chunk)}\n\n`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    response.end("data: [DONE]\n\n");
+  });
+  const { baseURL, recordingDir } = await start("record");
+  const client = new OpenAI({
+    apiKey: "sk-test",
+    baseURL,
+    maxRetries: 0,
+    defaultHeaders: { "X-Test-Id": TEST_ID },
+  });
+  const abort = new AbortController();
+  const stream = await client.chat.completions.create(
+    { model: "gpt-4o", messages: [{ role: "user", content: "count slowly" }], stream: true },
+    { signal: abort.signal },
+  );
+  let deltas = 0;
+  try {
+    for await (const chunk of stream) if (chunk.choices[0]?.delta.content && ++deltas === 2) abort.abort();
+  } catch (error) {
+    expect(error).toBeInstanceOf(OpenAI.APIUserAbortError);
+  }
+  expect(deltas).toBe(2);
+  await closed;
+  expect(written).toBeLessThan(chunks.length);
+  expect(allFiles(recordingDir)).toEqual([]);
+});
+
 for (const [form, headers] of [
   ["X-Test-Id", { [TEST_ID_HEADER]: TEST_ID }],
   ["X-LlamaStack-Provider-Data", { [PROVIDER_DATA_HEADER]: JSON.stringify({ __test_id: TEST_ID }) }],
