@@ -1,0 +1,94 @@
+/**
+ * Nearest chunks by vector, as Llama Stack's sqlite-vec provider finds them: L2
+ * (Euclidean) distance over float32 vectors, the `k` nearest in order, each scored
+ * `1 / distance` (for unit vectors, a monotone function of cosine similarity). Each
+ * store's vectors are held in memory as one Float32Array, reloaded from SQLite when the
+ * store's revision moves, so a search scans memory rather than reading every blob.
+ */
+import type { VectorStoreDb } from "./store.ts";
+
+export interface Neighbour {
+  /** The chunk's row in SQLite. */
+  seq: number;
+  distance: number;
+  score: number;
+}
+
+interface LoadedStore {
+  revision: number;
+  dimension: number;
+  seqs: Float64Array;
+  vectors: Float32Array;
+}
+
+export class VectorIndex {
+  readonly #db: VectorStoreDb;
+  readonly #loaded = new Map<string, LoadedStore>();
+
+  constructor(db: VectorStoreDb) {
+    this.#db = db;
+  }
+
+  /** The `k` chunks of `storeId` nearest to `query`, nearest first (ties in insertion order). */
+  nearest(storeId: string, query: Float32Array, k: number): Neighbour[] {
+    const store = this.#load(storeId);
+    if (!store || store.seqs.length === 0 || k <= 0) return [];
+    if (query.length !== store.dimension) {
+      throw new RangeError(
+        `The query embedding has ${query.length} dimensions and the vector store's chunks have ${store.dimension}.`,
+      );
+    }
+    const { vectors, seqs, dimension } = store;
+    // The best k so far, sorted by distance: k is small (Llama Stack asks for 5 × max_num_results).
+    const best: Array<{ index: number; squared: number }> = [];
+    for (let row = 0, offset = 0; row < seqs.length; row++, offset += dimension) {
+      let squared = 0;
+      for (let i = 0; i < dimension; i++) {
+        const difference = (vectors[offset + i] as number) - (query[i] as number);
+        squared += difference * difference;
+      }
+      if (best.length === k && squared >= (best[k - 1] as { squared: number }).squared) continue;
+      let at = best.length;
+      while (at > 0 && (best[at - 1] as { squared: number }).squared > squared) at--;
+      best.splice(at, 0, { index: row, squared });
+      if (best.length > k) best.pop();
+    }
+    return best.map(({ index, squared }) => {
+      // sqlite-vec reports the distance as a float32.
+      const distance = Math.fround(Math.sqrt(squared));
+      return {
+        seq: seqs[index] as number,
+        distance,
+        score: distance === 0 ? Number.POSITIVE_INFINITY : 1 / distance,
+      };
+    });
+  }
+
+  /** Drops what is held for a store (deleted, or about to change outside SQLite's triggers). */
+  forget(storeId: string): void {
+    this.#loaded.delete(storeId);
+  }
+
+  #load(storeId: string): LoadedStore | undefined {
+    const current = this.#db.revision(storeId);
+    if (!current) {
+      this.#loaded.delete(storeId);
+      return undefined;
+    }
+    const held = this.#loaded.get(storeId);
+    if (held && held.revision === current.revision) return held;
+    const rows = this.#db.vectors(storeId);
+    const dimension = current.embedding_dimension ?? (rows[0] ? rows[0].embedding.byteLength / 4 : 0);
+    const vectors = new Float32Array(rows.length * dimension);
+    const seqs = new Float64Array(rows.length);
+    // Byte-wise: a blob's buffer offset need not be a multiple of 4.
+    const bytes = new Uint8Array(vectors.buffer);
+    rows.forEach((row, index) => {
+      bytes.set(row.embedding.subarray(0, dimension * 4), index * dimension * 4);
+      seqs[index] = row.seq;
+    });
+    const loaded = { revision: current.revision, dimension, seqs, vectors };
+    this.#loaded.set(storeId, loaded);
+    return loaded;
+  }
+}
