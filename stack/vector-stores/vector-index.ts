@@ -1,7 +1,8 @@
 /**
- * Nearest chunks by vector, as Llama Stack's sqlite-vec provider finds them: L2
- * (Euclidean) distance over float32 vectors, the `k` nearest in order, each scored
- * `1 / distance` (for unit vectors, a monotone function of cosine similarity). Each
+ * Nearest chunks by vector, as the vector_io provider that made Llama Stack 0.2's
+ * recordings (faiss, `IndexFlatL2`) finds them: squared L2 distance over float32
+ * vectors, the `k` nearest in order, each scored `1 / distance` (for unit vectors,
+ * 1 / (2 - 2·cosine): a monotone function of cosine similarity). Each
  * store's vectors are held in memory as one Float32Array, reloaded from SQLite when the
  * store's revision moves, so a search scans memory rather than reading every blob.
  */
@@ -10,6 +11,7 @@ import type { VectorStoreDb } from "./store.ts";
 export interface Neighbour {
   /** The chunk's row in SQLite. */
   seq: number;
+  /** Squared Euclidean distance. */
   distance: number;
   score: number;
 }
@@ -54,8 +56,8 @@ export class VectorIndex {
       if (best.length > k) best.pop();
     }
     return best.map(({ index, squared }) => {
-      // sqlite-vec reports the distance as a float32.
-      const distance = Math.fround(Math.sqrt(squared));
+      // faiss reports the (squared) distance as a float32.
+      const distance = Math.fround(squared);
       return {
         seq: seqs[index] as number,
         distance,
