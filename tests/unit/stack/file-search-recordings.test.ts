@@ -6,10 +6,11 @@
  */
 import { expect, test } from "@playwright/test";
 import { toFile } from "openai";
-import { pythonFloatText, pythonRepr } from "../../../stack/vector-stores/python-repr.ts";
+import { knowledgeSearchParts } from "../../../stack/tools/file-search/knowledge-search.ts";
+import type { SearchHit } from "../../../stack/vector-stores/objects.ts";
 import {
   EMBEDDING,
-  parseToolResult,
+  normalizeFloats,
   recordedChats,
   recordedEmbeddingInputs,
   replayingStack,
@@ -105,18 +106,13 @@ for (const [name, filters] of Object.entries(FILTER_TESTS)) {
             )
             .find((toolCall) => toolCall.id === message.tool_call_id);
           const { query } = JSON.parse(call?.function.arguments ?? "{}") as { query: string };
-          const expected = parseToolResult(message.content as Array<{ text: string }>);
           const page = await client.vectorStores.search(store.id, { query, filters: filters as never });
+          // The tool message the model read, to the precision request hashes keep (floats in
+          // strings rounded to 5 places).
           expect(
-            page.data.map((hit) => ({
-              documentId: hit.file_id,
-              // Request hashes round floats in strings to 5 places: that is the precision that counts.
-              score: pythonFloatText(hit.score).slice(0, 7),
-              attributes: pythonRepr(hit.attributes, { numbersAsFloats: true }),
-              text: hit.content[0]?.text,
-            })),
+            normalizeFloats(knowledgeSearchParts(query, page.data as SearchHit[])),
             `${chat.file}: search for ${JSON.stringify(query)}`,
-          ).toEqual(expected.map((hit) => ({ ...hit, score: pythonFloatText(hit.score).slice(0, 7) })));
+          ).toEqual(normalizeFloats(message.content));
         }
       }
     } finally {

@@ -130,22 +130,7 @@ export function replayingStack(testId: string): ReplayingStack {
   };
 }
 
-export interface ToolResultHit {
-  documentId: string;
-  score: number;
-  attributes: string;
-  text: string;
-}
-
-/** The hits in a recorded knowledge_search tool result, as Llama Stack printed them. */
-export function parseToolResult(parts: Array<{ text: string }>): ToolResultHit[] {
-  return parts.flatMap(({ text }) => {
-    const match =
-      /^\[\d+\] document_id: (\S+), score: (\S+), attributes: (\{.*\}) \(cite as <\|\S+\|>\)\n([\s\S]*)\n$/.exec(
-        text,
-      );
-    if (!match) return [];
-    const [, documentId = "", score = "", attributes = "", chunk = ""] = match;
-    return [{ documentId, score: Number(score), attributes, text: chunk }];
-  });
+/** Floats inside strings rounded to 5 places, as the request hash sees them. */
+export function normalizeFloats(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value).replace(/-?\d+\.\d{4,}/g, (number) => Number(number).toFixed(5)));
 }
