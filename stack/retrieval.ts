@@ -13,7 +13,7 @@ import { VectorStoreDb } from "./vector-stores/store.ts";
 
 export interface RetrievalOptions {
   dbPath: string;
-  ports: Pick<StackPorts, "mintId" | "now">;
+  ports: Pick<StackPorts, "mintId" | "now" | "currentTestId">;
   resolveProvider(model: string): InferenceProvider;
   defaultEmbeddingModel?: string | undefined;
 }

@@ -18,6 +18,8 @@ export interface StoredFile {
 }
 
 export interface FileListQuery {
+  /** Only the files uploaded under this test id (see `save`); all files when undefined. */
+  scope?: string | undefined;
   after?: string | undefined;
   limit: number;
   order: "asc" | "desc";
@@ -32,9 +34,11 @@ const SCHEMA = `
     purpose TEXT NOT NULL,
     bytes INTEGER NOT NULL,
     created_at INTEGER NOT NULL,
-    expires_at INTEGER
+    expires_at INTEGER,
+    scope TEXT
   );
   CREATE INDEX IF NOT EXISTS files_purpose ON files (purpose, seq);
+  CREATE INDEX IF NOT EXISTS files_scope ON files (scope, seq);
 `;
 
 export class FileStore {
@@ -50,8 +54,8 @@ export class FileStore {
     mkdirSync(dir, { recursive: true });
     db.exec(SCHEMA);
     this.#insert = db.prepare(
-      `INSERT INTO files (id, filename, purpose, bytes, created_at, expires_at)
-       VALUES (@id, @filename, @purpose, @bytes, @created_at, @expires_at)`,
+      `INSERT INTO files (id, filename, purpose, bytes, created_at, expires_at, scope)
+       VALUES (@id, @filename, @purpose, @bytes, @created_at, @expires_at, @scope)`,
     );
     this.#select = db.prepare(
       "SELECT id, filename, purpose, bytes, created_at, expires_at FROM files WHERE id = ?",
@@ -59,7 +63,11 @@ export class FileStore {
     this.#delete = db.prepare("DELETE FROM files WHERE id = ?");
   }
 
-  save(file: StoredFile, content: Uint8Array): void {
+  /**
+   * Stores a file. `scope` is the test that uploaded it, if any: deterministic ids make
+   * every test's objects look alike, and a test lists only its own (see `list`).
+   */
+  save(file: StoredFile, content: Uint8Array, scope?: string): void {
     const path = this.#path(file.id);
     const temporary = `${path}.${process.pid}.partial`;
     writeFileSync(temporary, content);
@@ -68,7 +76,7 @@ export class FileStore {
     // deleting the older (rather than REPLACE) lets the foreign keys cascade.
     this.#db.transaction(() => {
       this.#delete.run(file.id);
-      this.#insert.run(file);
+      this.#insert.run({ ...file, scope: scope ?? null });
     })();
   }
 
@@ -105,6 +113,10 @@ export class FileStore {
       if (!row) return undefined;
       conditions.push(ascending ? "seq > ?" : "seq < ?");
       params.push(row.seq);
+    }
+    if (query.scope !== undefined) {
+      conditions.push("scope = ?");
+      params.push(query.scope);
     }
     if (query.purpose) {
       conditions.push("purpose = ?");

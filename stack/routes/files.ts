@@ -12,7 +12,7 @@ export const FILE_PURPOSES = ["assistants", "batch", "fine-tune", "vision", "use
 
 export interface FilesDeps {
   files: FileStore;
-  ports: Pick<StackPorts, "mintId" | "now">;
+  ports: Pick<StackPorts, "mintId" | "now" | "currentTestId">;
   /** Largest upload accepted, in bytes; a larger one is refused with a 413. */
   maxFileBytes: number;
   /** Called before a file is deleted, so that vector stores let go of it. */
@@ -73,7 +73,7 @@ export function filesRoutes(deps: FilesDeps): Hono {
         created_at: createdAt,
         expires_at: seconds === undefined ? null : createdAt + seconds,
       };
-      deps.files.save(stored, new Uint8Array(await file.arrayBuffer()));
+      deps.files.save(stored, new Uint8Array(await file.arrayBuffer()), deps.ports.currentTestId());
       return c.json(fileObject(stored));
     },
   );
@@ -81,7 +81,7 @@ export function filesRoutes(deps: FilesDeps): Hono {
   app.get("/files", (c) => {
     const parsed = listQuery.safeParse(c.req.query());
     if (!parsed.success) throw fromZodError(parsed.error, [], c.req.query());
-    const page = deps.files.list(parsed.data);
+    const page = deps.files.list({ ...parsed.data, scope: deps.ports.currentTestId() });
     if (!page) throw invalidParameter("after", `No file with id '${parsed.data.after}'.`);
     return c.json(listPage(page.data.map(fileObject), page.hasMore));
   });

@@ -41,7 +41,7 @@ const FILES_AT_ONCE = 3;
 export interface VectorStoreServiceDeps {
   db: VectorStoreDb;
   files: FileStore;
-  ports: Pick<StackPorts, "mintId" | "now">;
+  ports: Pick<StackPorts, "mintId" | "now" | "currentTestId">;
   resolveProvider(model: string): InferenceProvider;
   /** For stores created without `embedding_model`; without it, the parameter is required. */
   defaultEmbeddingModel?: string | undefined;
@@ -84,7 +84,7 @@ export class VectorStoreService {
     };
     for (const [index, fileId] of (body.file_ids ?? []).entries())
       this.#existingFile(fileId, `file_ids[${index}]`);
-    this.#deps.db.insertStore(row);
+    this.#deps.db.insertStore(row, this.#deps.ports.currentTestId());
     this.#index.forget(row.id);
     for (const fileId of body.file_ids ?? []) {
       this.#attach(row.id, fileId, {}, body.chunking_strategy, null, now);
@@ -99,7 +99,7 @@ export class VectorStoreService {
   }
 
   list(query: PageQuery) {
-    const page = this.#deps.db.listStores(query);
+    const page = this.#deps.db.listStores({ ...query, scope: this.#deps.ports.currentTestId() });
     if (!page) throw cursorNotFound(query, "vector store");
     return { data: page.data.map((row) => this.retrieve(row.id)), hasMore: page.hasMore };
   }

@@ -91,8 +91,10 @@ const SCHEMA = `
     expires_after TEXT,
     embedding_model TEXT NOT NULL,
     embedding_dimension INTEGER,
-    revision INTEGER NOT NULL DEFAULT 0
+    revision INTEGER NOT NULL DEFAULT 0,
+    scope TEXT
   );
+  CREATE INDEX IF NOT EXISTS vector_stores_scope ON vector_stores (scope, seq);
   CREATE TABLE IF NOT EXISTS vector_store_files (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     store_id TEXT NOT NULL REFERENCES vector_stores (id) ON DELETE CASCADE,
@@ -170,12 +172,14 @@ export class VectorStoreDb {
 
   // --- stores ---
 
-  insertStore(row: Omit<StoreRow, "revision">): void {
+  /** `scope`: the test that created the store, whose listings alone show it (as for files). */
+  insertStore(row: Omit<StoreRow, "revision">, scope?: string): void {
     this.#db.transaction(() => {
       // A retried test mints the same id again: the newer store replaces the older.
       this.#statements.deleteStore.run(row.id);
       this.#run("insertStore", {
         ...row,
+        scope: scope ?? null,
         metadata: JSON.stringify(row.metadata),
         expires_after: row.expires_after ? JSON.stringify(row.expires_after) : null,
       });
@@ -229,8 +233,16 @@ export class VectorStoreDb {
     })();
   }
 
-  listStores(query: PageQuery): { data: StoreRow[]; hasMore: boolean } | undefined {
-    const rows = this.#page<RawStore>("vector_stores", STORE_COLUMNS, "id", query, {});
+  listStores(
+    query: PageQuery & { scope?: string | undefined },
+  ): { data: StoreRow[]; hasMore: boolean } | undefined {
+    const rows = this.#page<RawStore>(
+      "vector_stores",
+      STORE_COLUMNS,
+      "id",
+      query,
+      query.scope === undefined ? {} : { scope: query.scope },
+    );
     return rows && { data: rows.data.map(toStore), hasMore: rows.hasMore };
   }
 
@@ -488,8 +500,8 @@ function prepareStatements(db: Database.Database) {
     revision: db.prepare("SELECT revision, embedding_dimension FROM vector_stores WHERE id = ?"),
     deleteStore: db.prepare("DELETE FROM vector_stores WHERE id = ?"),
     insertStore: db.prepare(
-      `INSERT INTO vector_stores (id, name, created_at, last_active_at, metadata, expires_after, embedding_model, embedding_dimension)
-       VALUES (@id, @name, @created_at, @last_active_at, @metadata, @expires_after, @embedding_model, @embedding_dimension)`,
+      `INSERT INTO vector_stores (id, name, created_at, last_active_at, metadata, expires_after, embedding_model, embedding_dimension, scope)
+       VALUES (@id, @name, @created_at, @last_active_at, @metadata, @expires_after, @embedding_model, @embedding_dimension, @scope)`,
     ),
     file: db.prepare(`SELECT ${FILE_COLUMNS} FROM vector_store_files WHERE store_id = ? AND file_id = ?`),
     insertFile: db.prepare(

@@ -93,6 +93,8 @@ export function startTestStack(
     ports,
     providers: options.providers ?? [{ type: "scripted" }],
     ...(options.dbPath ? { dbPath: options.dbPath } : {}),
+    ...(options.embeddingModel ? { embeddingModel: options.embeddingModel } : {}),
+    ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
   });
   return { stack, calls, client: libraryClient(stack, testIdOf()) };
 }
