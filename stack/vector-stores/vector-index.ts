@@ -106,7 +106,8 @@ export class VectorIndex {
     const norms = new Float64Array(rows.length);
     for (let row = 0; row < rows.length; row++) {
       let sum = 0;
-      for (let i = row * dimension; i < (row + 1) * dimension; i++) sum += (vectors[i] as number) * (vectors[i] as number);
+      for (let i = row * dimension; i < (row + 1) * dimension; i++)
+        sum += (vectors[i] as number) * (vectors[i] as number);
       norms[row] = sum;
     }
     const loaded = { revision: current.revision, dimension, seqs, vectors, norms };
