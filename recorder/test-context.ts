@@ -9,6 +9,14 @@ import { pythonJsonDumps } from "./json/python-json.ts";
 export const TEST_ID_HEADER = "x-test-id";
 /** Llama Stack's server reads the test id from its provider-data header. */
 export const PROVIDER_DATA_HEADER = "x-llamastack-provider-data";
+/** OGX, as Llama Stack is called since April 2026, renamed the header. */
+export const OGX_PROVIDER_DATA_HEADER = "x-ogx-provider-data";
+
+/**
+ * The Playwright annotation under which a test ported from Llama Stack declares its Python
+ * test id; its recordings may be keyed by that id, so `prune` counts the id as existing.
+ */
+export const LLAMA_STACK_ID_ANNOTATION = "llama-stack-id";
 
 const storage = new AsyncLocalStorage<string>();
 
@@ -58,7 +66,7 @@ export class TestIdHeaderError extends Error {
   override name = "TestIdHeaderError";
 }
 
-/** The test id an incoming request carries, from either header form. */
+/** The test id an incoming request carries: X-Test-Id, else Llama Stack's or OGX's provider data. */
 export function testIdFromHeaders(headers: HeaderSource): string | undefined {
   const testId = readTestIdHeaders(headers);
   if (testId !== undefined) assertProjectRelative(testId);
@@ -77,15 +85,18 @@ function readTestIdHeaders(headers: HeaderSource): string | undefined {
       );
     }
   }
-  const providerData = headerValue(headers, PROVIDER_DATA_HEADER);
-  if (!providerData) return undefined;
+  const providerDataHeader = [PROVIDER_DATA_HEADER, OGX_PROVIDER_DATA_HEADER].find((name) =>
+    headerValue(headers, name),
+  );
+  if (!providerDataHeader) return undefined;
+  const providerData = headerValue(headers, providerDataHeader) ?? "";
   let parsed: { __test_id?: unknown };
   try {
     parsed = JSON.parse(providerData) as { __test_id?: unknown };
   } catch {
     // Neither the value nor JSON.parse's message (which quotes it) is shown: provider data carries API keys.
     throw new TestIdHeaderError(
-      `The ${PROVIDER_DATA_HEADER} header is not valid JSON (its value is not shown: provider data may hold keys). ` +
+      `The ${providerDataHeader} header is not valid JSON (its value is not shown: provider data may hold keys). ` +
         'Send {"__test_id": "<test id>"}.',
     );
   }

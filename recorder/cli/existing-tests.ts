@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { LLAMA_STACK_ID_ANNOTATION } from "../test-context.ts";
 
 /** Where playwright.config.ts and package.json are: two folders up from this file. */
 export const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -92,8 +93,9 @@ export function listExistingTests(suite: string, config = DEFAULT_CONFIG): Set<s
         .split("\\")
         .join("/");
       ids.add(`${specPath}::${[...titles, spec.title].join(" > ")}`);
-      for (const { description } of (spec.tests ?? []).flatMap((test) => test.annotations ?? [])) {
-        if (description && TEST_ID_LIKE.test(description)) ids.add(description);
+      for (const { type, description } of (spec.tests ?? []).flatMap((test) => test.annotations ?? [])) {
+        if (description && (type === LLAMA_STACK_ID_ANNOTATION || TEST_ID_LIKE.test(description)))
+          ids.add(description);
       }
     }
     for (const child of suiteNode.suites ?? []) visit(child, [...titles, child.title]);
