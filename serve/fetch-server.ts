@@ -3,7 +3,7 @@
  * in flight finish and then lets every connection go: what the reference stack's server
  * and the recording proxy both stand on.
  */
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 
@@ -15,6 +15,11 @@ export interface FetchServerOptions {
   host?: string;
   /** How long `close()` lets requests in flight finish before cutting them off. Default 30 s. */
   shutdownGraceMs?: number;
+  /**
+   * A request whose Content-Length announces more is answered 413 with this JSON before
+   * any of its body is read (bodies without a length are the handler's to count).
+   */
+  refuseLargerThan?: { bytes: number; body: unknown };
 }
 
 export interface FetchServer {
@@ -26,7 +31,23 @@ export interface FetchServer {
 
 export async function serveFetch(options: FetchServerOptions): Promise<FetchServer> {
   const host = options.host ?? "127.0.0.1";
-  const server = serve({ fetch: options.fetch, port: options.port ?? 0, hostname: host }) as Server;
+  const refuse = options.refuseLargerThan;
+  const server = serve({
+    fetch: options.fetch,
+    port: options.port ?? 0,
+    hostname: host,
+    // Node discards the unread body as it arrives, so a client still sending gets the 413
+    // rather than a reset connection, and memory stays flat whatever it sends.
+    createServer: ((serverOptions, listener) =>
+      createServer(serverOptions, (request, response) => {
+        if (refuse && Number(request.headers["content-length"]) > refuse.bytes) {
+          response.writeHead(413, { "content-type": "application/json" });
+          response.end(JSON.stringify(refuse.body));
+          return;
+        }
+        listener?.(request, response);
+      })) as typeof createServer,
+  }) as Server;
   const address = await new Promise<AddressInfo>((resolve, reject) => {
     server.once("listening", () => resolve(server.address() as AddressInfo));
     server.once("error", reject);

@@ -90,16 +90,7 @@ export function createStack(options: StackOptions): Stack {
     "*",
     bodyLimit({
       maxSize: maxBodyBytes,
-      onError: (c) =>
-        c.json(
-          new StackError(
-            413,
-            `The request body is larger than ${formatBytes(maxBodyBytes)}, the most this stack accepts ` +
-              "(its maxBodyBytes option, STACK_MAX_BODY_BYTES for the server).",
-            { code: "request_too_large" },
-          ).toBody(),
-          413,
-        ),
+      onError: (c) => c.json(bodyTooLarge(maxBodyBytes).toBody(), 413),
     }),
   );
   app.route("/v1", responsesRoutes(deps));
@@ -160,6 +151,16 @@ function missingTestId(): Response {
     { code: "missing_test_id" },
   );
   return Response.json(error.toBody(), { status: 400 });
+}
+
+/** The 413 for a body over `maxBodyBytes`, in OpenAI's shape. */
+export function bodyTooLarge(maxBodyBytes: number): StackError {
+  return new StackError(
+    413,
+    `The request body is larger than ${formatBytes(maxBodyBytes)}, the most this stack accepts ` +
+      "(its maxBodyBytes option, STACK_MAX_BODY_BYTES for the server).",
+    { code: "request_too_large" },
+  );
 }
 
 function formatBytes(bytes: number): string {

@@ -12,7 +12,7 @@
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { serveFetch } from "../serve/fetch-server.ts";
-import { createStack, type Stack, type StackOptions } from "./app.ts";
+import { bodyTooLarge, createStack, DEFAULT_MAX_BODY_BYTES, type Stack, type StackOptions } from "./app.ts";
 import { providersFromEnv, searchFromEnv } from "./config.ts";
 import { createPassthroughPorts } from "./passthrough-ports.ts";
 import type { StackPorts } from "./ports.ts";
@@ -47,6 +47,10 @@ export async function startStackServer(options: StackServerOptions): Promise<Sta
     port: options.port,
     host: options.host,
     shutdownGraceMs: options.shutdownGraceMs,
+    refuseLargerThan: {
+      bytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      body: bodyTooLarge(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES).toBody(),
+    },
   }).catch((error: unknown) => {
     stack.close();
     throw error;

@@ -51,8 +51,12 @@ test("a body over the limit is a 413 in OpenAI's shape, with or without a Conten
   const server = await serverWith({ maxBodyBytes: MB });
   const byDefault = await serverWith();
   try {
-    for (const chunked of [false, true]) {
-      const { status, body } = await post(server.url, 2 * MB, chunked);
+    // Announced, it is refused before a byte is read; streamed, once it passes the limit.
+    for (const [size, chunked] of [
+      [8 * MB, false],
+      [MB + 64 * 1024, true],
+    ] as const) {
+      const { status, body } = await post(server.url, size, chunked);
       expect(status).toBe(413);
       expect(JSON.parse(body)).toEqual({
         error: {
@@ -64,7 +68,7 @@ test("a body over the limit is a 413 in OpenAI's shape, with or without a Conten
         },
       });
     }
-    const big = await post(byDefault.url, 26 * MB, false);
+    const big = await post(byDefault.url, 100 * MB, false);
     expect(big.status).toBe(413);
     expect(JSON.parse(big.body).error.message).toContain("larger than 25 MB");
     // Under the limit, the body reaches the stack (which finds it is no JSON).
