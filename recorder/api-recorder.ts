@@ -5,6 +5,7 @@
  */
 import type { Interaction, RecorderCore } from "./core.ts";
 import { DeterministicIds } from "./deterministic-ids.ts";
+import { HASH_SCHEME_ENV, type HashScheme, parseHashScheme } from "./hashing/schemes.ts";
 import type { FetchLike } from "./http/fetch-request.ts";
 import { recordingFetch } from "./http/recording-fetch.ts";
 import {
@@ -30,6 +31,8 @@ import { invokeRecordedTool } from "./tool-invoker.ts";
 export interface RecorderOptions {
   /** Default: `STACK_TEST_INFERENCE_MODE`, else `replay`. */
   mode?: InferenceMode | string;
+  /** The hash scheme new recordings are named by. Default: `STACK_TEST_HASH_SCHEME`, else `ogx-0.8`. */
+  hashScheme?: HashScheme | string;
   /** Default: `STACK_TEST_RECORDING_DIR`, else `recordings/` (relative to the working directory). */
   recordingDir?: string;
   /** Where record and live modes send requests. Default: the global `fetch`. */
@@ -45,6 +48,8 @@ export interface RecorderOptions {
   suites?: readonly string[];
   /** Hosts that serve the scripted provider: recordings of them are marked scripted. Default: `scripted.local`. */
   scriptedHosts?: readonly string[];
+  /** Where recordings are looked up and written, instead of a folder (the CLI replays single files so). */
+  store?: RecordingStore;
 }
 
 type Listener = (interaction: Interaction) => void;
@@ -52,6 +57,7 @@ type MissListener = (error: ReplayMissError) => void;
 
 export class ApiRecorder implements RecorderCore {
   readonly mode: InferenceMode;
+  readonly hashScheme: HashScheme;
   readonly store: RecordingStore;
   readonly redactor: Redactor;
   readonly upstream: FetchLike;
@@ -67,10 +73,16 @@ export class ApiRecorder implements RecorderCore {
       options.mode ?? env[MODE_ENV],
       options.mode ? "the recorder's options" : MODE_ENV,
     );
-    this.store = new RecordingStore(
-      options.recordingDir ?? (env[RECORDING_DIR_ENV] || DEFAULT_RECORDING_DIR),
-      options.suites ? { suites: options.suites } : {},
+    this.hashScheme = parseHashScheme(
+      options.hashScheme ?? env[HASH_SCHEME_ENV],
+      options.hashScheme ? "the recorder's options" : HASH_SCHEME_ENV,
     );
+    this.store =
+      options.store ??
+      new RecordingStore(
+        options.recordingDir ?? (env[RECORDING_DIR_ENV] || DEFAULT_RECORDING_DIR),
+        options.suites ? { suites: options.suites } : {},
+      );
     this.redactor = Redactor.fromEnv(env);
     this.upstream = options.upstream ?? ((input, init) => fetch(input, init));
     this.recordCommand = options.recordCommand ?? defaultRecordCommand;

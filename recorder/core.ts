@@ -1,4 +1,5 @@
 /** What the recorder's adapters (fetch, tool invoker) share: mode, storage, redaction, reporting. */
+import type { HashScheme } from "./hashing/schemes.ts";
 import type { FetchLike } from "./http/fetch-request.ts";
 import type { InferenceMode } from "./mode.ts";
 import type { Redactor } from "./redaction/redactor.ts";
@@ -17,6 +18,8 @@ export interface Interaction {
 
 export interface RecorderCore {
   readonly mode: InferenceMode;
+  /** The scheme new recordings are named by; lookups fall back to the other. */
+  readonly hashScheme: HashScheme;
   readonly store: RecordingStore;
   readonly redactor: Redactor;
   readonly upstream: FetchLike;

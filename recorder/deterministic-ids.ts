@@ -4,7 +4,7 @@
  * Llama Stack's scheme: per test and per kind, a counter that starts at
  * sha256(test_id) mod 10^12 and counts up from there.
  */
-import { sha256Hex } from "./request-hash.ts";
+import { sha256Hex } from "./hashing/request-hash.ts";
 
 /** Llama Stack's prefixes, then the reference stack's own kinds. */
 export const ID_PREFIXES: Readonly<Record<string, string>> = {

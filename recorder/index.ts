@@ -6,6 +6,12 @@ export { ApiRecorder, createRecorder, type RecorderOptions } from "./api-recorde
 export type { Interaction } from "./core.ts";
 export { CurrentTest, type RecorderPorts } from "./current-test.ts";
 export { ID_PREFIXES } from "./deterministic-ids.ts";
+export {
+  inferenceCanonicalString,
+  inferenceRequestHash,
+  toolCanonicalString,
+  toolRequestHash,
+} from "./hashing/request-hash.ts";
 export { accumulateChatStream, type ChatStreamSummary } from "./http/chat-stream.ts";
 export { type EndpointKind, endpointKind, unwrapTyped } from "./http/endpoints.ts";
 export type { FetchLike } from "./http/fetch-request.ts";
@@ -13,6 +19,7 @@ export { type InteractionSummary, Journal, summarize, type TestJournal } from ".
 export { parsePreservingFloats } from "./json/parse-preserving-floats.ts";
 export { pythonFloatRepr } from "./json/python-float.ts";
 export { pythonJsonDumps } from "./json/python-json.ts";
+export { pythonFloatText, pythonRepr, type ReprOptions } from "./json/python-repr.ts";
 export {
   DEFAULT_RECORDING_DIR,
   INFERENCE_MODES,
@@ -36,12 +43,6 @@ export {
   type RecordCommandHint,
   ReplayMissError,
 } from "./replay-miss.ts";
-export {
-  inferenceCanonicalString,
-  inferenceRequestHash,
-  toolCanonicalString,
-  toolRequestHash,
-} from "./request-hash.ts";
 export {
   type InferenceRecording,
   isToolRecording,

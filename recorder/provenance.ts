@@ -6,8 +6,8 @@
  * one is recognised by its URL or model even unmarked, so that scripted output is never
  * presented as a real model's.
  */
-import { urlHost } from "./request-hash.ts";
-import type { RecordedBy, Recording } from "./storage/recording-file.ts";
+import { urlHost } from "./hashing/request-hash.ts";
+import { isToolRecording, type RecordedBy, type Recording } from "./storage/recording-types.ts";
 
 export const RECORDER_NAME = "responses-harness";
 /** Where the reference stack's scripted provider answers (DESIGN.md). */
@@ -53,7 +53,7 @@ export function isOurRecording(recording: Recording): boolean {
 }
 
 function looksScripted(recording: Recording): boolean {
-  const { request } = recording;
-  if ("tool_name" in request) return SCRIPTED_TOOL_PROVIDER.test(request.provider);
-  return SCRIPTED_HOSTS.includes(urlHost(request.url)) || SCRIPTED_MODEL.test(request.model ?? "");
+  const request = recording.request as { provider?: string; url?: string; model?: string };
+  if (isToolRecording(recording)) return SCRIPTED_TOOL_PROVIDER.test(recording.request.provider);
+  return SCRIPTED_HOSTS.includes(urlHost(request.url ?? "")) || SCRIPTED_MODEL.test(request.model ?? "");
 }

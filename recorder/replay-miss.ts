@@ -4,8 +4,16 @@
  * endpoint with a short diff of the two request bodies, and how to record it.
  */
 import { pythonJsonString } from "./json/python-json.ts";
-import { isToolRecording, parseRecording, type Recording } from "./storage/recording-file.ts";
+import { parseRecording } from "./storage/recording-file.ts";
 import type { RecordingStore } from "./storage/recording-store.ts";
+import {
+  isHttpRecording,
+  isInferenceRecording,
+  isToolRecording,
+  type Recording,
+  requestPayload,
+  testIdOf,
+} from "./storage/recording-types.ts";
 
 export interface MissedRequest {
   testId: string | null;
@@ -102,13 +110,14 @@ export function diffJson(recorded: unknown, current: unknown, path = "body"): st
 }
 
 function sameCall(recording: Recording, request: MissedRequest): boolean {
-  if (recording.test_id !== request.testId) return false;
+  if (testIdOf(recording) !== request.testId) return false;
   if (isToolRecording(recording)) {
     return (
       recording.request.provider === request.provider && recording.request.tool_name === request.toolName
     );
   }
-  return recording.request.endpoint === request.endpoint;
+  if (isHttpRecording(recording)) return recording.request.url === request.url;
+  return isInferenceRecording(recording) && recording.request.endpoint === request.endpoint;
 }
 
 /**
@@ -138,7 +147,7 @@ export function findNearestRecording(
       continue;
     }
     if (!sameCall(recording, request)) continue;
-    const recordedBody = isToolRecording(recording) ? recording.request.kwargs : recording.request.body;
+    const recordedBody = requestPayload(recording);
     const diff = diffJson(recordedBody, request.body, request.toolName ? "kwargs" : "body");
     if (!best || diff.length < best.diff.length) best = { file, diff };
   }

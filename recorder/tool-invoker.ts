@@ -3,11 +3,11 @@
  * tool hash of `{provider, tool_name, kwargs}`: the test id is not part of it.
  */
 import type { RecorderCore } from "./core.ts";
+import { toolRequestHash } from "./hashing/request-hash.ts";
 import { unwrapTyped } from "./http/endpoints.ts";
 import { readsRecordings } from "./mode.ts";
 import { recordedBy } from "./provenance.ts";
 import type { Redactor } from "./redaction/redactor.ts";
-import { toolRequestHash } from "./request-hash.ts";
 import type { ToolRecording } from "./storage/recording-file.ts";
 import { currentTestId } from "./test-context.ts";
 

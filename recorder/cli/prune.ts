@@ -67,7 +67,8 @@ export function pruneCommand(store: RecordingStore, options: PruneOptions, print
         unreadable.push(`BAD ${file}: ${(error as Error).message.split("\n")[0]}`);
         continue;
       }
-      if (!recording || recording.test_id === null || isToolRecording(recording)) continue;
+      // Tool invocations are hashed without a test id: any test may be replaying one.
+      if (!recording?.test_id || isToolRecording(recording)) continue;
       if (basename(file).startsWith("models-")) continue;
       candidates.push({ file, testId: recording.test_id, suite });
     }

@@ -3,12 +3,13 @@
  * stores each body as (so either side can load the other's files), and how ids and
  * timestamps are normalized so that re-recording changes as little as possible.
  */
-import { MODEL_LIST_ENDPOINTS, urlPath } from "../request-hash.ts";
+import { MODEL_LIST_ENDPOINTS, urlPath } from "../hashing/request-hash.ts";
 
 export type EndpointKind = "chat" | "completions" | "embeddings" | "models" | "responses" | "other";
 
 export function endpointKind(endpoint: string): EndpointKind {
-  if (MODEL_LIST_ENDPOINTS.has(endpoint)) return "models";
+  // Llama Stack appends /v1/models to any base URL (`…/v1beta/openai` + `/v1/models`).
+  if (MODEL_LIST_ENDPOINTS.has(endpoint) || endpoint.endsWith("/v1/models")) return "models";
   if (endpoint.endsWith("/chat/completions")) return "chat";
   if (endpoint.endsWith("/completions")) return "completions";
   if (endpoint.endsWith("/embeddings")) return "embeddings";

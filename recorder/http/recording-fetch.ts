@@ -4,14 +4,15 @@
  * according to the mode.
  */
 import type { RecorderCore } from "../core.ts";
+import { callHash, fallbackHashes, filedAsRawHttp } from "../hashing/call-hash.ts";
+import type { InferenceRequestIdentity } from "../hashing/request-hash.ts";
 import { readsRecordings } from "../mode.ts";
 import { recordedBy } from "../provenance.ts";
 import type { Redactor } from "../redaction/redactor.ts";
-import { inferenceRequestHash, MODEL_LIST_ENDPOINTS, urlPath } from "../request-hash.ts";
-import type { InferenceRecording, RecordedResponse } from "../storage/recording-file.ts";
 import type { FoundRecording } from "../storage/recording-store.ts";
+import { isHttpRecording, type RecordedResponse, type Recording } from "../storage/recording-types.ts";
 import { currentTestId } from "../test-context.ts";
-import { endpointKind, llamaStackUrl, logicalEndpoint, unwrapTyped } from "./endpoints.ts";
+import { endpointKind, logicalEndpoint, unwrapTyped } from "./endpoints.ts";
 import { readFetchRequest } from "./fetch-request.ts";
 import { recordResponse } from "./record-response.ts";
 import { replayResponse } from "./replay-response.ts";
@@ -33,23 +34,20 @@ export async function recordingFetch(
   const testId = currentTestId() ?? null;
   const { body, redactor } = core.redactor.request(fetched.body, fetched.credentials);
   const url = redactor.url(fetched.url);
-  const path = urlPath(url);
   const endpoint = logicalEndpoint(url);
   const kind = endpointKind(endpoint);
   // Llama Stack intercepts SDK methods, not HTTP, and files every call as a POST.
-  const method = MODEL_LIST_ENDPOINTS.has(path) ? "POST" : fetched.method;
-  const hash = inferenceRequestHash({ method, url, body, testId });
+  const method = kind === "models" ? "POST" : fetched.method;
+  const identity = { method, url, body, testId };
+  const hash = callHash(identity, core.hashScheme);
   const model =
     typeof (body as { model?: unknown })?.model === "string" ? (body as { model: string }).model : "";
 
   if (readsRecordings(core.mode)) {
-    const found =
-      kind === "models"
-        ? mergedModelLists(core, hash, testId)
-        : findCall(core, hash, testId, { method, url, body });
+    const found = kind === "models" ? mergedModelLists(core, hash, testId) : findCall(core, identity, hash);
     if (found) {
       core.emit({ testId, source: "replayed", hash, file: found.file, recording: found.recording });
-      return replayResponse(kind, endpoint, found.recording.response);
+      return replayResponse(kind, endpoint, found.recording.response, isHttpRecording(found.recording));
     }
     if (core.mode === "replay") {
       throw core.miss({ testId, hash, method, url, endpoint, model, body });
@@ -57,19 +55,23 @@ export async function recordingFetch(
   }
 
   const upstream = await callUpstream(core, input, init, fetched.method, url, redactor);
+  const raw = filedAsRawHttp(identity, core.hashScheme);
   return recordResponse(upstream, {
     kind,
     endpoint,
     hash,
     redactor,
+    raw,
     save(response: RecordedResponse, fileName = `${hash}.json`) {
-      const recording: InferenceRecording = {
+      const common = {
         test_id: testId,
-        request: { method, url, headers: {}, body, endpoint, model },
         response,
         id_normalization_mapping: {},
         recorded_by: recordedBy({ url }, core.scriptedHosts),
       };
+      const recording: Recording = raw
+        ? { ...common, request: { test_id: testId, url, method, payload: body } }
+        : { ...common, request: { method, url, headers: {}, body, endpoint, model } };
       const file = core.store.write(fileName, recording);
       core.emit({ testId, source: "recorded", hash, file, recording });
     },
@@ -92,19 +94,22 @@ async function callUpstream(
 }
 
 /**
- * The recording of a call: under its hash, or else under the hash of the URL Llama Stack's
- * recorder would have filed it under, so that Llama Stack's own recordings answer the same call.
+ * The recording of a call: under its hash in the active scheme; only on a miss under the
+ * other scheme's, and under the URL Llama Stack's recorder would have filed it under, so
+ * that older recordings and Llama Stack's own answer the same call.
  */
 function findCall(
   core: RecorderCore,
+  identity: InferenceRequestIdentity,
   hash: string,
-  testId: string | null,
-  request: { method: string; url: string; body: unknown },
 ): FoundRecording | undefined {
-  const found = core.store.find(hash, testId);
+  const found = core.store.find(hash, identity.testId);
   if (found) return found;
-  const url = llamaStackUrl(request.url);
-  return url ? core.store.find(inferenceRequestHash({ ...request, url, testId }), testId) : undefined;
+  for (const fallback of fallbackHashes(identity, core.hashScheme, hash)) {
+    const other = core.store.find(fallback, identity.testId);
+    if (other) return other;
+  }
+  return undefined;
 }
 
 /** All model-list recordings of this hash, their models merged by id as Llama Stack does. */

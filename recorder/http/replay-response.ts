@@ -4,8 +4,9 @@
  * Responses API does (`event:` lines, no terminator). The same function frames
  * streams in record mode, so record and replay hand the caller identical bytes.
  */
-import type { RecordedResponse } from "../storage/recording-file.ts";
+import type { RecordedResponse } from "../storage/recording-types.ts";
 import { type EndpointKind, unwrapTyped } from "./endpoints.ts";
+import { RecordedExceptionError, recordedError } from "./recorded-error.ts";
 import { encodeSseEvent, SSE_DONE } from "./sse.ts";
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -40,12 +41,15 @@ function modelListJson(endpoint: string, body: unknown): unknown {
   return endpoint === "/api/tags" ? { models } : { object: "list", data: models };
 }
 
-export function replayResponse(kind: EndpointKind, endpoint: string, response: RecordedResponse): Response {
-  if (response.is_exception) {
-    const body = unwrapTyped(response.body);
-    const text = typeof body === "string" ? body : JSON.stringify(body);
-    return new Response(text, { status: response.status ?? 500, headers: JSON_HEADERS });
-  }
+/** `raw`: a raw HTTP request's recording (OGX's rerank and passthroughs), answered with its own status. */
+export function replayResponse(
+  kind: EndpointKind,
+  endpoint: string,
+  response: RecordedResponse,
+  raw = false,
+): Response {
+  if (response.is_exception) return replayError(kind, response);
+  if (raw) return replayRaw(response);
   if (response.is_streaming && Array.isArray(response.body)) {
     return new Response(streamText(kind, response.body), { status: 200, headers: SSE_HEADERS });
   }
@@ -53,6 +57,38 @@ export function replayResponse(kind: EndpointKind, endpoint: string, response: R
   // A body that was not JSON upstream was recorded as its text.
   if (typeof json === "string") return new Response(json, { status: 200, headers: TEXT_HEADERS });
   return new Response(JSON.stringify(json), { status: 200, headers: JSON_HEADERS });
+}
+
+/**
+ * A recorded error: the same HTTP answer, so the SDK raises the same class with the same
+ * status and body; a stream that failed midway replays its chunks, then the error event;
+ * a call that raised without an HTTP answer rejects.
+ */
+function replayError(kind: EndpointKind, response: RecordedResponse): Response {
+  const error = recordedError(response);
+  if (response.is_streaming && Array.isArray(response.body)) {
+    const chunks = response.body.map((chunk) => sseEventOf(kind, chunk)).join("");
+    const wire = (error.wireBody as { error?: unknown } | undefined)?.error ?? { message: error.message };
+    return new Response(`${chunks}${encodeSseEvent({ data: JSON.stringify({ error: wire }) })}`, {
+      status: 200,
+      headers: SSE_HEADERS,
+    });
+  }
+  if (error.status === undefined) throw new RecordedExceptionError(error.message);
+  const text = typeof error.wireBody === "string" ? error.wireBody : JSON.stringify(error.wireBody);
+  return new Response(text, { status: error.status, headers: JSON_HEADERS });
+}
+
+/** A raw HTTP request's answer: its status, and its JSON, or for a stream its lines. */
+function replayRaw(response: RecordedResponse): Response {
+  const status = response.status ?? 200;
+  if (response.is_streaming && Array.isArray(response.body)) {
+    const text = `${response.body.map((line) => (typeof line === "string" ? line : JSON.stringify(line))).join("\n")}\n`;
+    return new Response(text, { status, headers: SSE_HEADERS });
+  }
+  const body = response.body;
+  if (typeof body === "string") return new Response(body, { status, headers: TEXT_HEADERS });
+  return new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
 }
 
 export { JSON_HEADERS, SSE_HEADERS, TEXT_HEADERS };

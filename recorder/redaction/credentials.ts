@@ -4,7 +4,12 @@
  * parameters, and key-like body fields. Their values are then redacted wherever else
  * they show up (an upstream that echoes its request, an error message).
  */
-import { isCredentialHeader, isKeyLikeField, PROVIDER_DATA_HEADERS } from "./secret-names.ts";
+import {
+  isCredentialField,
+  isCredentialHeader,
+  isKeyLikeField,
+  PROVIDER_DATA_HEADERS,
+} from "./secret-names.ts";
 
 export interface Secret {
   name: string;
@@ -100,7 +105,7 @@ export function collectKeyLikeValues(value: unknown, found: Secret[]): void {
     for (const key in value) {
       const item = (value as Record<string, unknown>)[key];
       if (typeof item !== "string") collectKeyLikeValues(item, found);
-      else if (isKeyLikeField(key)) {
+      else if (isCredentialField(value as Record<string, unknown>, key)) {
         const secret = credential(key, item);
         if (secret) found.push(secret);
       }

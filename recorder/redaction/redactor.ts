@@ -13,7 +13,7 @@ import {
   redactUrlCredentials,
   type Secret,
 } from "./credentials.ts";
-import { isKeyLikeField, isSecretEnvName } from "./secret-names.ts";
+import { isCredentialField, isSecretEnvName } from "./secret-names.ts";
 
 export { REDACTED, type Secret };
 
@@ -106,7 +106,10 @@ export class Redactor {
     for (const key in value) {
       const item = (value as Record<string, unknown>)[key];
       const redacted =
-        keyLikeFields && typeof item === "string" && isKeyLikeField(key) && !item.startsWith("<redacted")
+        keyLikeFields &&
+        typeof item === "string" &&
+        isCredentialField(value as Record<string, unknown>, key) &&
+        !item.startsWith("<redacted")
           ? REDACTED
           : this.#walk(item, keyLikeFields);
       if (redacted !== item) copy ??= { ...value };

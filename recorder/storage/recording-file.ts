@@ -10,66 +10,20 @@ import { Ajv, type ErrorObject } from "ajv";
 import { parsePreservingFloats } from "../json/parse-preserving-floats.ts";
 import { pythonJsonDumps } from "../json/python-json.ts";
 import { EscapingLinkError, readInside, realFolder } from "./contained-path.ts";
+import type { Recording } from "./recording-types.ts";
 import { responseProblem } from "./response-kinds.ts";
 
-export interface RecordedResponse {
-  /** One object, or the chunks of a stream; Python objects as `{__type__, __data__}`. */
-  body: unknown;
-  is_streaming: boolean;
-  /** An upstream HTTP error: replayed with `status` and `body`. */
-  is_exception?: boolean;
-  status?: number;
-}
-
-export interface InferenceRequestRecord {
-  method: string;
-  url: string;
-  headers: Record<string, never>;
-  body: unknown;
-  endpoint: string;
-  model: string;
-}
-
-export interface ToolRequestRecord {
-  test_id: string | null;
-  provider: string;
-  tool_name: string;
-  kwargs: Record<string, unknown>;
-}
-
-/** Our recorder's mark on every file it writes (see provenance.ts); Llama Stack's files have none. */
-export interface RecordedBy {
-  recorder: string;
-  /** Whether the upstream was the scripted provider or a real one. */
-  upstream: "scripted" | "real";
-}
-
-interface RecordingOf<Request> {
-  test_id: string | null;
-  request: Request;
-  response: RecordedResponse;
-  id_normalization_mapping?: Record<string, string>;
-  recorded_by?: RecordedBy;
-}
-
-export type InferenceRecording = RecordingOf<InferenceRequestRecord>;
-export type ToolRecording = RecordingOf<ToolRequestRecord>;
-export type Recording = InferenceRecording | ToolRecording;
-
-export function isToolRecording(recording: Recording): recording is ToolRecording {
-  return "tool_name" in recording.request;
-}
+export * from "./recording-types.ts";
 
 /** A recording file that cannot be used; the message names the file and what to do. */
 export class RecordingFileError extends Error {
+  /** `advice` replaces the usual "fix or delete it, then re-record it" when the problem calls for other. */
   constructor(
     readonly file: string,
     problem: string,
+    advice = "Fix or delete the file, then re-record it (STACK_TEST_INFERENCE_MODE=record-if-missing).",
   ) {
-    super(
-      `Recording file ${file} ${problem}\n` +
-        "Fix or delete the file, then re-record it (STACK_TEST_INFERENCE_MODE=record-if-missing).",
-    );
+    super(`Recording file ${file} ${problem}${advice ? `\n${advice}` : ""}`);
     this.name = "RecordingFileError";
   }
 }
@@ -139,7 +93,7 @@ export function readRecordingText(file: string, options: ReadOptions = {}): stri
   try {
     return readInside(file, realRoot);
   } catch (error) {
-    if (error instanceof EscapingLinkError) throw new RecordingFileError(file, error.message);
+    if (error instanceof EscapingLinkError) throw new RecordingFileError(file, error.message, "");
     throw new RecordingFileError(file, `cannot be read (${(error as Error).message}).`);
   }
 }

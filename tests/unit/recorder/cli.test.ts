@@ -97,6 +97,7 @@ test("verify passes a good folder and lists every bad file", async () => {
     ),
     expect.stringMatching(/^BAD .*\.json: is not valid JSON/),
     `2 of 5 recordings verified in ${root}`,
+    "named by: 2 both schemes (the same hash)",
   ]);
 });
 

@@ -155,6 +155,7 @@ test("verify reports links: out of the folder as bad, inside it as a warning", (
     `BAD ${passwd}: is a symbolic link to /etc/passwd, ${refusal}`,
     `BAD ${link}: is a symbolic link to ${outside}, ${refusal}`,
     `2 of 4 recordings verified in ${root}, 1 with warnings`,
+    "named by: 2 both schemes (the same hash)",
   ]);
   expect(readFileSync(outside, "utf8")).toBe(SEED_TEXT);
 });

@@ -60,6 +60,7 @@ test("verify --fix removes stale leftovers and keeps fresh ones, saying so", () 
     `removed ${stale}: left over from an interrupted write`,
     `WARN ${fresh}: a write in progress, or one interrupted less than a minute ago: kept`,
     `2 of 2 recordings verified in ${root}, 1 with warnings`,
+    "named by: 1 both schemes (the same hash)",
   ]);
   expect(fixed.status).toBe(0);
   expect(existsSync(stale)).toBe(false);

@@ -20,6 +20,9 @@ const MISNAMED_WITH_TWIN = "2443581bf4a71f7b26e3aef9715a65a1cb5ab62249e691e77dcf
 const ITS_TWIN = "d09c335cf1f32e3bfee309a88781f76d52812562c7d254f6689eb5f1c61c75db";
 const MISNAMED_ALONE = "1b0c005eb4b93c22ec7211904cab5145194ec832d8e436fee11599c1c2d80fd8";
 const ITS_HASH = "c3c97b5bee2985f32eb74c76a41a1bcd810684d05d04ec4d70a06b3d578e1985";
+// Both are file_search calls: OGX 0.8 blanks their scores and attributes, so its hashes differ.
+const ITS_HASH_OGX = "f2baac1718479f978a7a1f631abd360b2f72b03f14927c95e29d96669c5d8381";
+const ITS_TWIN_OGX = "013a5e6a9b1ca1277541e9bcd6589b716a867c51d45c5aa704117f10c6df0f95";
 
 function cli(...args: string[]) {
   const result = spawnSync(process.execPath, ["--import", "tsx", CLI, ...args], { encoding: "utf8" });
@@ -77,9 +80,11 @@ test("verify lists Llama Stack's misnamed files as unreachable warnings and pass
   expect(code).toBe(0);
   const folder = join(root, "responses");
   expect(lines).toEqual([
-    `WARN ${folder}/${MISNAMED_ALONE}.json: unreachable: made by Llama Stack's recorder, which named it ${MISNAMED_ALONE.slice(0, 12)}… by an older rule, but its request hashes to ${ITS_HASH}, so replay never finds it (kept unchanged, as Llama Stack wrote it)`,
-    `WARN ${folder}/${MISNAMED_WITH_TWIN}.json: unreachable: made by Llama Stack's recorder, which named it ${MISNAMED_WITH_TWIN.slice(0, 12)}… by an older rule, but its request hashes to ${ITS_TWIN}, so replay never finds it (kept unchanged, as Llama Stack wrote it); its twin ${ITS_TWIN}.json answers that request`,
+    `WARN ${folder}/${MISNAMED_ALONE}.json: unreachable: made by Llama Stack's recorder, which named it ${MISNAMED_ALONE.slice(0, 12)}… by an older rule, but its request hashes to ${ITS_HASH_OGX} (ogx-0.8), ${ITS_HASH} (llama-stack-0.2), so replay never finds it (kept unchanged, as Llama Stack wrote it)`,
+    `WARN ${folder}/${MISNAMED_WITH_TWIN}.json: unreachable: made by Llama Stack's recorder, which named it ${MISNAMED_WITH_TWIN.slice(0, 12)}… by an older rule, but its request hashes to ${ITS_TWIN_OGX} (ogx-0.8), ${ITS_TWIN} (llama-stack-0.2), so replay never finds it (kept unchanged, as Llama Stack wrote it); its twin ${ITS_TWIN}.json answers that request`,
     `6 of 6 recordings verified in ${root}, 2 with warnings`,
+    // Which scheme named each file: its twin, a file_search call, only Llama Stack 0.2's.
+    "named by: 3 both schemes (the same hash), 1 llama-stack-0.2",
   ]);
   // Nothing was touched.
   for (const name of readdirSync(FIXTURES)) {
@@ -98,15 +103,17 @@ test("a misnamed file of our own recorder stays an error", () => {
     `BAD ${misnamed}: its request hashes to ${name.replace(".json", "")}, not to the hash in its name`,
   );
   const total = 6 + ours().length;
-  expect(lines.at(-1)).toBe(`${total - 1} of ${total} recordings verified in ${root}, 2 with warnings`);
+  expect(lines.at(-2)).toBe(`${total - 1} of ${total} recordings verified in ${root}, 2 with warnings`);
 });
 
 test("hash and replay answer Llama Stack's files, misnamed ones included, from the request each holds", () => {
   const files = readdirSync(FIXTURES).map((name) => join(FIXTURES, name));
-  const hashes = cli("hash", ...files);
+  const hashes = cli("hash", "--hash-scheme", "llama-stack-0.2", ...files);
   expect(hashes.code).toBe(0);
   expect(hashes.lines).toContain(`${ITS_HASH} ${join(FIXTURES, `${MISNAMED_ALONE}.json`)}`);
   expect(hashes.lines).toContain(`${ITS_TWIN} ${join(FIXTURES, `${ITS_TWIN}.json`)}`);
+  // By default, the scheme new recordings are named by: OGX 0.8's.
+  expect(cli("hash", FIXTURES).lines).toContain(`${ITS_TWIN_OGX} ${join(FIXTURES, `${ITS_TWIN}.json`)}`);
   const replayed = cli("replay", ...files);
   expect(replayed.code).toBe(0);
   const results = replayed.lines.map((line) => JSON.parse(line));

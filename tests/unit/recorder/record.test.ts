@@ -221,7 +221,28 @@ for (const { status, errorClass } of errors) {
       expect((error as Error).message).toBe(`${status} upstream said ${status}`);
       expect((error as InstanceType<typeof errorClass>).param).toBe("model");
     }
-    expect(readJson(join(root, files[0] ?? "")).response).toMatchObject({ is_exception: true, status });
+    // Written in OGX's shape, as openai-python would have raised it.
+    const body = {
+      message: `upstream said ${status}`,
+      type: "invalid_request_error",
+      param: "model",
+      code: null,
+    };
+    const pythonMessage = `Error code: ${status} - {'error': {'message': 'upstream said ${status}', 'type': 'invalid_request_error', 'param': 'model', 'code': None}}`;
+    expect(readJson(join(root, files[0] ?? "")).response).toEqual({
+      body: null,
+      is_streaming: false,
+      is_exception: true,
+      exception_data: {
+        category: "provider_sdk",
+        provider: "openai",
+        type: errorClass.name,
+        message: pythonMessage,
+        status_code: status,
+        body,
+      },
+      exception_message: pythonMessage,
+    });
   });
 }
 

@@ -1,40 +1,60 @@
 import { expect, test } from "@playwright/test";
-import { parsePreservingFloats } from "../../../recorder/json/parse-preserving-floats.ts";
-import { formatFixed5, pythonFloatRepr, roundPython5 } from "../../../recorder/json/python-float.ts";
-import { pythonJsonDumps } from "../../../recorder/json/python-json.ts";
 import {
+  httpCanonicalString,
+  httpRequestHash,
   inferenceCanonicalString,
   inferenceRequestHash,
   toolCanonicalString,
   toolRequestHash,
-} from "../../../recorder/request-hash.ts";
+} from "../../../recorder/hashing/request-hash.ts";
+import { HASH_SCHEMES } from "../../../recorder/hashing/schemes.ts";
+import { parsePreservingFloats } from "../../../recorder/json/parse-preserving-floats.ts";
+import { formatFixed5, pythonFloatRepr, roundPython5 } from "../../../recorder/json/python-float.ts";
+import { pythonJsonDumps } from "../../../recorder/json/python-json.ts";
 import { hashVectors, pythonFloats, SEED_TEXT, seed } from "./support/fixtures.ts";
 import { fromPythonHex } from "./support/hex-float.ts";
 
-test.describe("request hashes match Llama Stack's recorder", () => {
-  for (const vector of hashVectors()) {
-    test(`vector: ${vector.name}`, () => {
-      if (vector.kind === "tool") {
-        const identity = {
-          provider: vector.provider ?? "",
-          toolName: vector.tool_name ?? "",
-          kwargs: vector.kwargs ?? {},
-        };
-        expect(toolCanonicalString(identity)).toBe(vector.canonical);
-        expect(toolRequestHash(identity)).toBe(vector.hash);
-      } else {
-        const identity = {
-          method: vector.method ?? "",
-          url: vector.url ?? "",
-          body: vector.body,
-          testId: vector.test_id ?? null,
-        };
-        expect(inferenceCanonicalString(identity)).toBe(vector.canonical);
-        expect(inferenceRequestHash(identity)).toBe(vector.hash);
-      }
+for (const scheme of HASH_SCHEMES) {
+  test.describe(`request hashes match ${scheme === "ogx-0.8" ? "OGX 0.8's" : "Llama Stack 0.2's"} recorder`, () => {
+    const vectors = hashVectors(scheme);
+    test(`all ${vectors.length} vectors of ${scheme}`, () => {
+      expect(vectors.length).toBe(scheme === "ogx-0.8" ? 19 : 13);
     });
-  }
+    for (const vector of vectors) {
+      test(`${scheme} vector: ${vector.name}`, () => {
+        if (vector.kind === "http") {
+          const identity = {
+            url: vector.url ?? "",
+            method: vector.method ?? "",
+            payload: vector.payload,
+            testId: vector.test_id ?? null,
+          };
+          expect(httpCanonicalString(identity)).toBe(vector.canonical);
+          expect(httpRequestHash(identity)).toBe(vector.hash);
+        } else if (vector.kind === "tool") {
+          const identity = {
+            provider: vector.provider ?? "",
+            toolName: vector.tool_name ?? "",
+            kwargs: vector.kwargs ?? {},
+          };
+          expect(toolCanonicalString(identity)).toBe(vector.canonical);
+          expect(toolRequestHash(identity)).toBe(vector.hash);
+        } else {
+          const identity = {
+            method: vector.method ?? "",
+            url: vector.url ?? "",
+            body: vector.body,
+            testId: vector.test_id ?? null,
+          };
+          expect(inferenceCanonicalString(identity, scheme)).toBe(vector.canonical);
+          expect(inferenceRequestHash(identity, scheme)).toBe(vector.hash);
+        }
+      });
+    }
+  });
+}
 
+test.describe("request hashes, more", () => {
   test("the seed recording hashes to the hash its response ids carry", () => {
     const recording = seed();
     const hash = inferenceRequestHash({

@@ -18,7 +18,7 @@ export const seed = (): SeedRecording => JSON.parse(SEED_TEXT);
 
 export interface HashVector {
   name: string;
-  kind: "inference" | "tool";
+  kind: "inference" | "tool" | "http";
   method?: string;
   url?: string;
   test_id?: string | null;
@@ -26,11 +26,21 @@ export interface HashVector {
   provider?: string;
   tool_name?: string;
   kwargs?: Record<string, unknown>;
+  payload?: unknown;
   canonical: string;
   hash: string;
 }
-export const hashVectors = (): HashVector[] =>
-  JSON.parse(readFileSync(new URL("request-hash-vectors.json", FIXTURES), "utf8")).vectors;
+/** The worked vectors of each scheme, copied from ../shared/vectors/. */
+export const hashVectors = (scheme: "llama-stack-0.2" | "ogx-0.8" = "llama-stack-0.2"): HashVector[] =>
+  JSON.parse(
+    readFileSync(
+      new URL(
+        scheme === "ogx-0.8" ? "request-hash-vectors-ogx-0.8.json" : "request-hash-vectors.json",
+        FIXTURES,
+      ),
+      "utf8",
+    ),
+  ).vectors;
 
 export interface PythonFloat {
   hex: string;

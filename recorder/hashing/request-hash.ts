@@ -1,10 +1,11 @@
 /**
- * Request identity, computed exactly as Llama Stack's api_recorder does, so that a
- * recording made by either side is found by the other.
+ * Request identity, computed exactly as Llama Stack's (and OGX's) api_recorder does,
+ * under either hash scheme, so that a recording made by either side is found by the other.
  */
 import { createHash, hash } from "node:crypto";
-import { formatFixed5, isPythonFloat, PyFloat, roundPython5 } from "./json/python-float.ts";
-import { type JsonLeaf, pythonJsonDumps, pythonJsonString } from "./json/python-json.ts";
+import { pythonJsonDumps, pythonJsonString } from "../json/python-json.ts";
+import { LEAF_NORMALIZERS, normalizeRootOgx } from "./body-normalization.ts";
+import { DEFAULT_HASH_SCHEME, type HashScheme } from "./schemes.ts";
 
 /** Shared infrastructure endpoints: their recordings serve every test, so no test id. */
 export const MODEL_LIST_ENDPOINTS: ReadonlySet<string> = new Set([
@@ -12,22 +13,6 @@ export const MODEL_LIST_ENDPOINTS: ReadonlySet<string> = new Set([
   "/api/tags",
   "/v1/openai/v1/models",
 ]);
-
-const DECIMAL_IN_STRING = /-?\d+\.\d{4,}/g;
-const HAS_DECIMAL_IN_STRING = /\d\.\d{4}/;
-
-/** Rounds floats to 5 places and long decimals inside strings to 5 decimals. */
-export function normalizeLeafForHash(value: JsonLeaf): JsonLeaf {
-  if (typeof value === "string") {
-    return HAS_DECIMAL_IN_STRING.test(value)
-      ? value.replace(DECIMAL_IN_STRING, (literal) => formatFixed5(Number(literal)))
-      : value;
-  }
-  if (!isPythonFloat(value)) return value;
-  // Still a float in Python when rounding lands on an integer: 1e-07 hashes as 0.0.
-  const rounded = roundPython5(value.valueOf());
-  return Number.isInteger(rounded) ? new PyFloat(rounded) : rounded;
-}
 
 export interface InferenceRequestIdentity {
   method: string;
@@ -37,13 +22,22 @@ export interface InferenceRequestIdentity {
   testId: string | null;
 }
 
+/** The body as the scheme hashes it: normalized (see body-normalization.ts), Python's spelling. */
+function normalizedBodyText(body: unknown, scheme: HashScheme, url: string): string {
+  const root = scheme === "ogx-0.8" ? normalizeRootOgx(body, urlNetloc(url).includes("bedrock")) : body;
+  return pythonJsonDumps(root, { sortKeys: true, mapLeaf: LEAF_NORMALIZERS[scheme] });
+}
+
 /** The canonical string that is hashed; exposed so tests and diagnostics can show it. */
-export function inferenceCanonicalString({ method, url, body, testId }: InferenceRequestIdentity): string {
+export function inferenceCanonicalString(
+  { method, url, body, testId }: InferenceRequestIdentity,
+  scheme: HashScheme = DEFAULT_HASH_SCHEME,
+): string {
   const endpoint = urlPath(url);
   // json.dumps(sort_keys=True) of {method, endpoint, body, test_id}, composed by hand
   // so that only the body is normalized, in the same pass that writes it.
   const members = [
-    `"body": ${pythonJsonDumps(body, { sortKeys: true, mapLeaf: normalizeLeafForHash })}`,
+    `"body": ${normalizedBodyText(body, scheme, url)}`,
     `"endpoint": ${pythonJsonString(endpoint)}`,
     `"method": ${pythonJsonString(method.toUpperCase())}`,
   ];
@@ -53,8 +47,38 @@ export function inferenceCanonicalString({ method, url, body, testId }: Inferenc
   return `{${members.join(", ")}}`;
 }
 
-export function inferenceRequestHash(identity: InferenceRequestIdentity): string {
-  return sha256Hex(inferenceCanonicalString(identity));
+export function inferenceRequestHash(
+  identity: InferenceRequestIdentity,
+  scheme: HashScheme = DEFAULT_HASH_SCHEME,
+): string {
+  return sha256Hex(inferenceCanonicalString(identity, scheme));
+}
+
+/**
+ * A raw HTTP request, as OGX 0.8 records its rerank and passthrough calls: the whole URL
+ * counts, not just its path, and the payload is normalized as a body is.
+ */
+export interface HttpRequestIdentity {
+  url: string;
+  method: string;
+  payload: unknown;
+  testId: string | null;
+}
+
+export function httpCanonicalString({ url, method, payload, testId }: HttpRequestIdentity): string {
+  // OGX normalizes the payload without the Bedrock rule (it is no inference call).
+  const payloadText = pythonJsonDumps(normalizeRootOgx(payload, false), {
+    sortKeys: true,
+    mapLeaf: LEAF_NORMALIZERS["ogx-0.8"],
+  });
+  return (
+    `{"method": ${pythonJsonString(method.toUpperCase())}, "payload": ${payloadText}, ` +
+    `"test_id": ${testId === null ? "null" : pythonJsonString(testId)}, "url": ${pythonJsonString(url)}}`
+  );
+}
+
+export function httpRequestHash(identity: HttpRequestIdentity): string {
+  return sha256Hex(httpCanonicalString(identity));
 }
 
 export interface ToolInvocationIdentity {
