@@ -39,15 +39,18 @@ export function runWithTestId<T>(testId: string | undefined, fn: () => T): T {
 const PLAIN_HEADER_VALUE = /^[\x20-\x7e]*$/;
 const ENCODED_PREFIX = "UTF-8''";
 
-/** Headers that carry `testId` to another process: ours and Llama Stack's form. */
+/** Headers that carry `testId` to another process: ours, Llama Stack's and OGX's form. */
 export function testIdHeaders(testId: string): Record<string, string> {
   const plain =
     PLAIN_HEADER_VALUE.test(testId) && !testId.startsWith(ENCODED_PREFIX)
       ? testId
       : `${ENCODED_PREFIX}${encodeURIComponent(testId)}`;
+  // Python's json.dumps escapes non-ASCII, so the provider data is a valid header value too.
+  const providerData = pythonJsonDumps({ __test_id: testId });
   return {
     [TEST_ID_HEADER]: plain,
-    [PROVIDER_DATA_HEADER]: pythonJsonDumps({ __test_id: testId }),
+    [PROVIDER_DATA_HEADER]: providerData,
+    [OGX_PROVIDER_DATA_HEADER]: providerData,
   };
 }
 

@@ -170,7 +170,14 @@ async function chatCompletion(
     };
   }
   const chunks: unknown[] = [];
-  for await (const chunk of await client.chat.completions.create(params)) chunks.push(chunk);
+  try {
+    for await (const chunk of await client.chat.completions.create(params)) chunks.push(chunk);
+  } catch (error) {
+    // A stream that failed midway: what arrived, then the error the SDK raised.
+    if (!(error instanceof OpenAI.APIError) || chunks.length === 0) throw error;
+    const { content } = accumulateChatStream(chunks);
+    return { content, api_error: { class: error.constructor.name, message: error.message } };
+  }
   const { content, tool_calls, finish_reason } = accumulateChatStream(chunks);
   return { content, tool_calls, finish_reason };
 }
