@@ -2,6 +2,8 @@
  * `npm run bench`: every benchmark the project's speed and memory targets rest on.
  * Numbers are medians of interleaved rounds, ratios taken within the same run.
  */
+import { benchCli } from "./cli.bench.ts";
+import { benchHashSchemes } from "./hash-schemes.bench.ts";
 import { benchProxy } from "./proxy.bench.ts";
 import { type BenchResult, benchRecorder } from "./recorder.bench.ts";
 import { benchStack } from "./stack.bench.ts";
@@ -10,6 +12,8 @@ import { benchVectorSearch } from "./vector-search.bench.ts";
 
 const sections: Array<() => Promise<BenchResult>> = [
   benchRecorder,
+  benchHashSchemes,
+  benchCli,
   benchProxy,
   benchStack,
   benchVectorSearch,
