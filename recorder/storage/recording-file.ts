@@ -35,10 +35,20 @@ const validateRecording = new Ajv({
   strictTypes: false,
 }).compile<Recording>(schema);
 
+/** The kinds a request may be, as a reader fixing a file needs them spelled out. */
+const REQUEST_KINDS =
+  "an inference call (method, url, body, endpoint), a tool invocation (provider, tool_name, kwargs), " +
+  "a raw HTTP request (url, method, payload) or a file-processor call (provider, api)";
+
 function describeSchemaErrors(errors: ErrorObject[] | null | undefined): string {
-  return (errors ?? [])
-    .map((error) => `${error.instancePath || "/"} ${error.message ?? "is invalid"}`)
-    .join("; ");
+  const all = errors ?? [];
+  // A request that fits no kind fails every branch: say what the kinds are, once.
+  const kindless = all.some((error) => error.keyword === "oneOf" && error.instancePath === "/request");
+  const lines = all
+    .filter((error) => !(kindless && error.instancePath === "/request"))
+    .map((error) => `${error.instancePath || "/"} ${error.message ?? "is invalid"}`);
+  if (kindless) lines.unshift(`/request is none of ${REQUEST_KINDS}`);
+  return [...new Set(lines)].join("; ");
 }
 
 /** Fits recording.schema.json, and its response makes sense for its endpoint (see response-kinds.ts). */

@@ -209,3 +209,21 @@ for (const [what, file, problem] of SENSELESS) {
     expect(message).toMatch(problem);
   });
 }
+
+test("a request that fits no kind is named with the kinds there are", () => {
+  let message = "";
+  try {
+    parseRecording(
+      JSON.stringify({ test_id: "x", request: { method: "POST" }, response: { body: {} } }),
+      "k.json",
+    );
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  expect(message).toBe(
+    "Recording file k.json does not match recording.schema.json: /request is none of an inference call " +
+      "(method, url, body, endpoint), a tool invocation (provider, tool_name, kwargs), a raw HTTP request " +
+      "(url, method, payload) or a file-processor call (provider, api).\n" +
+      "Fix or delete the file, then re-record it (STACK_TEST_INFERENCE_MODE=record-if-missing).",
+  );
+});
