@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, readdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
-import { isOurRecording, readRecordingFile, recordingOrigin } from "../../../recorder/index.ts";
+import { isOurRecording, readRecordingFile, recordingOrigin, summarize } from "../../../recorder/index.ts";
 import type { Recording } from "../../../recorder/storage/recording-file.ts";
 import { temporaryRecordingDir } from "./support/fixtures.ts";
 
@@ -143,4 +143,23 @@ test("normalize leaves Llama Stack's files byte for byte, and derives ids from t
       readFileSync(join(FIXTURES, name), "utf8"),
     );
   }
+});
+
+test("the journal the report is built from says who made each answer", () => {
+  const recording = load(join(FIXTURES, `${ITS_TWIN}.json`));
+  const made = (origin: Recording["recorded_by"]) =>
+    summarize({
+      testId: recording.test_id ?? null,
+      source: "replayed",
+      hash: ITS_TWIN,
+      file: join(FIXTURES, `${ITS_TWIN}.json`),
+      recording: { ...recording, ...(origin ? { recorded_by: origin } : {}) },
+    }).origin;
+  expect(made(undefined)).toBe("recorded by Llama Stack's Python recorder");
+  expect(made({ recorder: "responses-harness", upstream: "real" })).toBe(
+    "recorded by this recorder against a real provider",
+  );
+  expect(made({ recorder: "responses-harness", upstream: "scripted" })).toBe(
+    "recorded from the scripted provider (not a real model)",
+  );
 });
