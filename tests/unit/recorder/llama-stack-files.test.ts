@@ -92,6 +92,25 @@ test("verify lists Llama Stack's misnamed files as unreachable warnings and pass
   }
 });
 
+test("a name that is no hash at all: a warning on Llama Stack's file, an error on ours", () => {
+  const root = withOurs();
+  const theirs = join(root, "responses", "1d82e9439ae3.json");
+  renameSync(join(root, "responses", `${ITS_TWIN}.json`), theirs);
+  const name = ours()[0] ?? "";
+  const mine = join(root, "responses", "my-recording.json");
+  renameSync(join(root, "responses", name), mine);
+  const { code, lines } = cli("verify", root);
+  expect(code).toBe(1);
+  expect(lines).toContainEqual(
+    expect.stringMatching(
+      new RegExp(`^WARN ${theirs}: unreachable: made by Llama Stack's recorder, .* so replay never finds it`),
+    ),
+  );
+  expect(lines).toContain(
+    `BAD ${mine}: its request hashes to ${name.replace(".json", "")}, and its name is not <hash>.json or models-<hash>-<digest>.json`,
+  );
+});
+
 test("a misnamed file of our own recorder stays an error", () => {
   const root = withOurs();
   const name = ours()[0] ?? "";
