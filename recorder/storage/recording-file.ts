@@ -42,12 +42,14 @@ const REQUEST_KINDS =
 
 function describeSchemaErrors(errors: ErrorObject[] | null | undefined): string {
   const all = errors ?? [];
-  // A request that fits no kind fails every branch: say what the kinds are, once.
-  const kindless = all.some((error) => error.keyword === "oneOf" && error.instancePath === "/request");
+  // A request fails every kind's branch of the schema: when none of them came near (no
+  // error inside the request), say what the kinds are, once; else only what is wrong inside.
+  const branching = all.some((error) => error.keyword === "oneOf" && error.instancePath === "/request");
+  const inside = all.some((error) => error.instancePath.startsWith("/request/"));
   const lines = all
-    .filter((error) => !(kindless && error.instancePath === "/request"))
+    .filter((error) => !(branching && error.instancePath === "/request"))
     .map((error) => `${error.instancePath || "/"} ${error.message ?? "is invalid"}`);
-  if (kindless) lines.unshift(`/request is none of ${REQUEST_KINDS}`);
+  if (branching && !inside) lines.unshift(`/request is none of ${REQUEST_KINDS}`);
   return [...new Set(lines)].join("; ");
 }
 
