@@ -16,12 +16,24 @@ export async function invokeRecordedTool<T>(
   kwargs: Record<string, unknown>,
   run: () => Promise<T>,
 ): Promise<T> {
-  if (core.mode === "live") return run();
-
   const testId = currentTestId() ?? null;
   const { body: redacted, redactor } = core.redactor.request(kwargs);
   const redactedKwargs = redacted as Record<string, unknown>;
   const hash = toolRequestHash({ provider, toolName, kwargs: redactedKwargs });
+  const recordingOf = (body: unknown): ToolRecording => ({
+    test_id: testId,
+    request: { test_id: testId, provider, tool_name: toolName, kwargs: redactedKwargs },
+    response: { body, is_streaming: false },
+    id_normalization_mapping: {},
+  });
+
+  if (core.mode === "live") {
+    // Passed through and written nowhere; listeners still hear of it.
+    const result = await run();
+    const body = redactor.knownSecrets(JSON.parse(JSON.stringify(result ?? null)) as unknown);
+    core.emit({ testId, source: "live", hash, file: "", recording: recordingOf(body) });
+    return result;
+  }
 
   if (readsRecordings(core.mode)) {
     const found = core.store.find(hash, testId);
@@ -35,12 +47,7 @@ export async function invokeRecordedTool<T>(
   const result = await run();
   // What the caller gets is what replay will give: the JSON form, secrets removed.
   const body = redactor.knownSecrets(JSON.parse(JSON.stringify(result ?? null)) as unknown);
-  const recording: ToolRecording = {
-    test_id: testId,
-    request: { test_id: testId, provider, tool_name: toolName, kwargs: redactedKwargs },
-    response: { body, is_streaming: false },
-    id_normalization_mapping: {},
-  };
+  const recording = recordingOf(body);
   const file = core.store.write(`${hash}.json`, recording);
   core.emit({ testId, source: "recorded", hash, file, recording });
   return body as T;
