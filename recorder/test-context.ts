@@ -10,6 +10,12 @@ export const TEST_ID_HEADER = "x-test-id";
 /** Llama Stack's server reads the test id from its provider-data header. */
 export const PROVIDER_DATA_HEADER = "x-llamastack-provider-data";
 
+/**
+ * The Playwright annotation under which a test ported from Llama Stack declares its Python
+ * test id; its recordings may be keyed by that id, so `prune` counts the id as existing.
+ */
+export const LLAMA_STACK_ID_ANNOTATION = "llama-stack-id";
+
 const storage = new AsyncLocalStorage<string>();
 
 /** `<spec>::<title path>[stack=…-txt=…]` → `<spec>::<title path>`: the test, whatever it ran against. */

@@ -50,10 +50,10 @@ Examples:
     OPENAI_API_KEY=sk-... $0 --suite responses --setup gpt --inference-mode record-if-missing
 
     # One test, against the server form of the stack
-    $0 --stack-config server:local --pattern 'streaming basic › earth'
+    $0 --stack-config server:local --pattern 'test_response_streaming_basic › earth'
 
     # Every test of a describe block
-    $0 --pattern 'streaming basic'
+    $0 --pattern 'test_response_streaming_basic'
 USAGE
 }
 
