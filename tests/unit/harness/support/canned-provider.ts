@@ -2,7 +2,7 @@
  * A live OpenAI-compatible provider on a loopback port, for running a suite in `live`
  * mode: it answers `POST /v1/chat/completions` (streamed or not) and `GET /v1/models`
  * over real HTTP and SSE, with the scripted model's answers taken from a folder of
- * recordings and looked up by the conversation sent (messages and tools, else the last
+ * recordings (its own, not a real model's) and looked up by the conversation sent (messages and tools, else the last
  * message; the model and test id play no part, as they would not for a real model).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -49,10 +49,15 @@ export async function startCannedProvider(recordingsDir: string): Promise<Canned
       (recording): recording is InferenceRecording =>
         !!recording &&
         !isToolRecording(recording) &&
-        recording.request.endpoint.endsWith("/chat/completions"),
+        recording.request.endpoint.endsWith("/chat/completions") &&
+        recording.request.model.startsWith("scripted/"),
     );
-  // Tests that open alike were scripted apart, and a live model answers alike: a later
-  // turn may then follow an answer no recording continues. Its last message decides.
+  // Tests that open alike were scripted apart, and a live model answers alike. The answer
+  // of the test with the most turns wins, so that its later turns are found; a later turn
+  // that follows another answer still is, by its last message.
+  const turns = new Map<string | null, number>();
+  for (const recording of recordings) turns.set(recording.test_id, (turns.get(recording.test_id) ?? 0) + 1);
+  recordings.sort((a, b) => (turns.get(a.test_id) ?? 0) - (turns.get(b.test_id) ?? 0));
   const answers = new Map<string, InferenceRecording["response"]>();
   const byLastMessage = new Map<string, InferenceRecording["response"]>();
   for (const recording of recordings) {
