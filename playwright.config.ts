@@ -45,7 +45,10 @@ export default defineConfig<object, { harness: HarnessSettings }>({
   retries: 0,
   // Replay is fast; real providers are not.
   timeout: talksToProviders ? 120_000 : 15_000,
+  globalSetup: "./tests/integration/fixtures/global-setup.ts",
   reporter: [
+    // Before html: it tags each test with what it did below the stack, and titles the report.
+    ["./tests/integration/fixtures/outcome-reporter.ts"],
     ["list"],
     ["html", { open: "never", outputFolder: process.env.STACK_TEST_HTML_REPORT || "playwright-report" }],
     ["json", { outputFile: process.env.STACK_TEST_JSON_REPORT || "test-results/integration-results.json" }],

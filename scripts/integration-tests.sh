@@ -145,6 +145,9 @@ npx "${args[@]}" || status=$?
 read -r _ _ total < <(node scripts/report-counts.mjs "$STACK_TEST_JSON_REPORT")
 
 echo ""
+node --import tsx scripts/run-summary.ts || true
+
+echo ""
 echo "HTML report: $STACK_TEST_HTML_REPORT/index.html (open it with: npx playwright show-report $STACK_TEST_HTML_REPORT)"
 if [[ -n "$SHARD" ]]; then
   echo "Blob report of shard $SHARD: $STACK_TEST_BLOB_REPORT/ (gather every shard's .zip in one folder, then: npx playwright merge-reports --reporter html FOLDER)"

@@ -14,6 +14,7 @@ import {
   verifyCommand,
 } from "./commands.ts";
 import { listExistingTests, pruneCommand } from "./prune.ts";
+import { DEFAULT_RUN_MANIFEST, RUN_MANIFEST_ENV, staleCommand } from "./stale.ts";
 
 const USAGE = `Usage: npm run recordings -- <command> [options]
 
@@ -26,6 +27,9 @@ Commands:
   prune [--apply]     recordings of tests that no longer exist (dry run unless --apply); tool and
                       model-list recordings are shared and kept; --known FILE reads the existing
                       test ids from FILE (one per line) instead of Playwright's --list
+  prune --stale       recordings of tests that ran in the last run and did not use them (dry run
+                      unless --apply); --manifest DIR names the run (default: $${RUN_MANIFEST_ENV},
+                      else ${DEFAULT_RUN_MANIFEST}/)
   normalize           re-apply id/timestamp normalization and the canonical file layout
 
 Options:
@@ -41,6 +45,8 @@ async function main(argv: string[]): Promise<number> {
       test: { type: "string" },
       apply: { type: "boolean", default: false },
       known: { type: "string" },
+      stale: { type: "boolean", default: false },
+      manifest: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -64,6 +70,10 @@ async function main(argv: string[]): Promise<number> {
     case "list":
       return listCommand(store, values.test, print);
     case "prune": {
+      if (values.stale) {
+        const manifest = values.manifest ?? (process.env[RUN_MANIFEST_ENV] || DEFAULT_RUN_MANIFEST);
+        return staleCommand(store, manifest, values.apply, print);
+      }
       const existing = values.known ? await readKnownTests(values.known) : listExistingTests();
       return pruneCommand(store, existing, values.apply, print);
     }
