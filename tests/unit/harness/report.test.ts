@@ -35,7 +35,7 @@ test("a test's transcript follows each client call down to the provider, library
   expect(text).toContain("replay mode · 2 client calls · 2 upstream calls (2 replayed)");
   // The first call: its parameters, the upstream call it caused, the messages and tools sent, what came back.
   expect(text).toMatch(
-    /1\. responses\.create → completed: function_call get_weather {2}\(\d+ ms, tests\/unit\/harness\/selftest\/selftest\.spec\.ts:\d+\)\n {3}model: scripted\/assistant\n {3}input: "What is the weather in Paris\?"\n {3}tools: get_weather\n {3}▸ replayed POST \/v1\/chat\/completions scripted\/assistant {2}\S+\/selftest\/[0-9a-f]{64}\.json\n {7}sent {7}user: "What is the weather in Paris\?"\n {7}tools {6}get_weather\n {7}came back {2}stream of \d+ chunks, finish_reason tool_calls: get_weather\(\{"city":"Paris"\}\)/,
+    /1\. responses\.create → completed: function_call get_weather {2}\(\d+ ms, tests\/unit\/harness\/selftest\/selftest\.spec\.ts:\d+\)\n {3}model: scripted\/assistant\n {3}input: "What is the weather in Paris\?"\n {3}tools: get_weather\n {3}▸ replayed POST \/v1\/chat\/completions scripted\/assistant\n {7}file {7}\S+\/selftest\/[0-9a-f]{64}\.json\n {7}sent {7}user: "What is the weather in Paris\?"\n {7}tools {6}get_weather\n {7}came back {2}stream of \d+ chunks, finish_reason tool_calls: get_weather\(\{"city":"Paris"\}\)/,
   );
   expect(text).toMatch(/2\. responses\.create → completed: "It is sunny in Paris, 24 °C\."/);
   expect(text).toMatch(/input: function_call_output call_\w+: sunny, 24 °C/);
