@@ -137,7 +137,7 @@ export function runAsync(
 
 /** Records the selftest suite afresh into a new recordings folder and returns it. */
 export function recordSelftest(): string {
-  const recordings = tempDir("selftest-recordings");
+  const recordings = tempDir("rec");
   const run = runSelftest({ STACK_TEST_RECORDING_DIR: recordings, STACK_TEST_INFERENCE_MODE: "record" });
   if (run.status !== 0) throw new Error(`Recording the selftest suite failed:\n${run.stdout}\n${run.stderr}`);
   return recordings;
