@@ -6,8 +6,15 @@ import { benchProxy } from "./proxy.bench.ts";
 import { type BenchResult, benchRecorder } from "./recorder.bench.ts";
 import { benchStack } from "./stack.bench.ts";
 import { benchSuite } from "./suite.bench.ts";
+import { benchVectorSearch } from "./vector-search.bench.ts";
 
-const sections: Array<() => Promise<BenchResult>> = [benchRecorder, benchProxy, benchStack, benchSuite];
+const sections: Array<() => Promise<BenchResult>> = [
+  benchRecorder,
+  benchProxy,
+  benchStack,
+  benchVectorSearch,
+  benchSuite,
+];
 
 let failed = 0;
 for (const section of sections) {

@@ -11,6 +11,7 @@ export { type EndpointKind, endpointKind, unwrapTyped } from "./http/endpoints.t
 export type { FetchLike } from "./http/fetch-request.ts";
 export { type InteractionSummary, Journal, summarize, type TestJournal } from "./journal.ts";
 export { parsePreservingFloats } from "./json/parse-preserving-floats.ts";
+export { pythonFloatRepr } from "./json/python-float.ts";
 export { pythonJsonDumps } from "./json/python-json.ts";
 export {
   DEFAULT_RECORDING_DIR,
