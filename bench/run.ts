@@ -6,6 +6,7 @@ import { benchProxy } from "./proxy.bench.ts";
 import { type BenchResult, benchRecorder } from "./recorder.bench.ts";
 import { benchStack } from "./stack.bench.ts";
 import { benchSuite } from "./suite.bench.ts";
+import { benchTracing } from "./tracing.bench.ts";
 import { benchVectorSearch } from "./vector-search.bench.ts";
 
 const sections: Array<() => Promise<BenchResult>> = [
@@ -13,6 +14,7 @@ const sections: Array<() => Promise<BenchResult>> = [
   benchProxy,
   benchStack,
   benchVectorSearch,
+  benchTracing,
   benchSuite,
 ];
 

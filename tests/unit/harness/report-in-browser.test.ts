@@ -77,7 +77,7 @@ test("a passing test shows its transcript open, and each client call as a step",
   await expect(
     page.getByText("responses.create → completed: function_call get_weather").last(),
   ).toBeVisible();
-  await expect(page.getByRole("link", { name: "transcript" })).toBeVisible();
+  await expect(page.getByText("recorded interactions")).toBeVisible();
 });
 
 test("a failing test shows its replay miss, every line of it in view", async () => {
