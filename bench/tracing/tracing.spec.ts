@@ -54,7 +54,7 @@ test("tracing cost", async ({ stack, harness }, testInfo) => {
       { name: "stream, plain", run: () => once(STREAM_ID, stream, false) },
       { name: "stream, traced", run: () => once(STREAM_ID, stream, true) },
     ],
-    { rounds: 5, perRound: 40, warmup: 20 },
+    { rounds: 7, perRound: 60, warmup: 30 },
   );
 
   // A test's end, after one streamed call.
