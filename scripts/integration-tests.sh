@@ -155,6 +155,7 @@ node --import tsx scripts/run-summary.ts || true
 
 echo ""
 echo "HTML report: $STACK_TEST_HTML_REPORT/index.html (open it with: npx playwright show-report $STACK_TEST_HTML_REPORT)"
+echo "Run summary: $STACK_TEST_HTML_REPORT/run-summary.txt"
 if [[ -n "$SHARD" ]]; then
   echo "Blob report of shard $SHARD: $STACK_TEST_BLOB_REPORT/ (gather every shard's .zip in one folder, then: npx playwright merge-reports --reporter html FOLDER)"
 fi
