@@ -18,6 +18,7 @@ loadDotEnv();
 
 const projects = projectSettingsFromEnv(process.env);
 const talksToProviders = projects.some((settings) => settings.mode !== "replay");
+const htmlReport = process.env.STACK_TEST_HTML_REPORT || "playwright-report";
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function projectFor(settings: HarnessSettings): Project<object, { harness: HarnessSettings }> {
@@ -45,9 +46,12 @@ export default defineConfig<object, { harness: HarnessSettings }>({
   retries: 0,
   // Replay is fast; real providers are not.
   timeout: talksToProviders ? 120_000 : 15_000,
+  globalSetup: "./tests/integration/fixtures/global-setup.ts",
   reporter: [
+    // Before html: it tags each test with what it did below the stack, and titles the report.
+    ["./tests/integration/fixtures/outcome-reporter.ts", { outputFolder: htmlReport }],
     ["list"],
-    ["html", { open: "never", outputFolder: process.env.STACK_TEST_HTML_REPORT || "playwright-report" }],
+    ["html", { open: "never", outputFolder: htmlReport }],
     ["json", { outputFile: process.env.STACK_TEST_JSON_REPORT || "test-results/integration-results.json" }],
     // A shard's report, for `npx playwright merge-reports` (scripts/integration-tests.sh --shard sets it).
     ...(process.env.STACK_TEST_BLOB_REPORT

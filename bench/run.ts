@@ -8,6 +8,7 @@ import { benchProxy } from "./proxy.bench.ts";
 import { type BenchResult, benchRecorder } from "./recorder.bench.ts";
 import { benchStack } from "./stack.bench.ts";
 import { benchSuite } from "./suite.bench.ts";
+import { benchTracing } from "./tracing.bench.ts";
 import { benchVectorSearch } from "./vector-search.bench.ts";
 
 const sections: Array<() => Promise<BenchResult>> = [
@@ -17,6 +18,7 @@ const sections: Array<() => Promise<BenchResult>> = [
   benchProxy,
   benchStack,
   benchVectorSearch,
+  benchTracing,
   benchSuite,
 ];
 

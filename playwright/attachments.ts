@@ -7,11 +7,15 @@ export async function attachJournal(
   testId: string,
   mode: InferenceMode,
   journal: TestJournal,
+  // A harness that fails the test with the miss itself leaves these out: the terminal
+  // prints a text attachment cut at 300 characters, beside the whole miss.
+  { attachMisses = true }: { attachMisses?: boolean } = {},
 ): Promise<void> {
   await testInfo.attach("recorded interactions", {
     body: JSON.stringify({ testId, mode, ...journal }, null, 2),
     contentType: "application/json",
   });
+  if (!attachMisses) return;
   for (const [index, miss] of journal.misses.entries()) {
     await testInfo.attach(`replay miss ${index + 1}`, { body: miss, contentType: "text/plain" });
   }

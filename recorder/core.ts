@@ -10,8 +10,10 @@ import type { RecordingStore } from "./storage/recording-store.ts";
 /** One request the recorder answered, for reports and listeners. */
 export interface Interaction {
   testId: string | null;
-  source: "replayed" | "recorded";
+  /** `live`: passed through in live mode, written nowhere. */
+  source: "replayed" | "recorded" | "live";
   hash: string;
+  /** The recording file; empty in live mode. */
   file: string;
   recording: Recording;
 }

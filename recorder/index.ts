@@ -45,6 +45,7 @@ export {
 } from "./replay-miss.ts";
 export {
   type InferenceRecording,
+  isInferenceRecording,
   isToolRecording,
   type RecordedBy,
   type Recording,

@@ -19,11 +19,23 @@ export async function invokeRecordedTool<T>(
   run: () => Promise<T>,
 ): Promise<T> {
   const { body: redacted, redactor } = core.redactor.request(kwargs);
-  if (core.mode === "live") return runRedactingErrors(run, redactor);
-
   const testId = currentTestId() ?? null;
   const redactedKwargs = redacted as Record<string, unknown>;
   const hash = toolRequestHash({ provider, toolName, kwargs: redactedKwargs });
+  const recordingOf = (body: unknown): ToolRecording => ({
+    test_id: testId,
+    request: { test_id: testId, provider, tool_name: toolName, kwargs: redactedKwargs },
+    response: { body, is_streaming: false },
+    id_normalization_mapping: {},
+  });
+
+  if (core.mode === "live") {
+    // Passed through and written nowhere; listeners still hear of it.
+    const result = await runRedactingErrors(run, redactor);
+    const body = redactor.knownSecrets(JSON.parse(JSON.stringify(result ?? null)) as unknown);
+    core.emit({ testId, source: "live", hash, file: "", recording: recordingOf(body) });
+    return unwrapTyped(result) as T;
+  }
 
   if (readsRecordings(core.mode)) {
     const found = core.store.find(hash, testId);
@@ -38,15 +50,13 @@ export async function invokeRecordedTool<T>(
   // What the caller gets is what replay will give: the JSON form, secrets removed.
   const body = redactor.knownSecrets(JSON.parse(JSON.stringify(result ?? null)) as unknown);
   const recording: ToolRecording = {
-    test_id: testId,
-    request: { test_id: testId, provider, tool_name: toolName, kwargs: redactedKwargs },
-    response: { body, is_streaming: false },
-    id_normalization_mapping: {},
+    ...recordingOf(body),
     recorded_by: recordedBy({ toolProvider: provider }),
   };
   const file = core.store.write(`${hash}.json`, recording);
   core.emit({ testId, source: "recorded", hash, file, recording });
-  return body as T;
+  // The same value replay gives: Llama Stack's typed wrapper unwrapped.
+  return unwrapTyped(body) as T;
 }
 
 /** A tool's error reaches the stack's answer, its logs and the report: no key in it. */

@@ -70,18 +70,23 @@ need_value() {
   fi
 }
 
+# Which settings came from an option, so that an error names the option the user typed
+# rather than the variable it became (settings.ts reads this).
+OPTIONS_GIVEN=""
+given() { OPTIONS_GIVEN+="${OPTIONS_GIVEN:+ }$1=$2"; }
+
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --stack-config) need_value "$@"; STACK_CONFIG="$2"; shift 2 ;;
-    --suite) need_value "$@"; SUITE="$2"; shift 2 ;;
-    --setup) need_value "$@"; SETUP="$2"; shift 2 ;;
-    --inference-mode) need_value "$@"; INFERENCE_MODE="$2"; shift 2 ;;
+    --stack-config) need_value "$@"; STACK_CONFIG="$2"; given STACK_TEST_STACK_CONFIG "$1"; shift 2 ;;
+    --suite) need_value "$@"; SUITE="$2"; given STACK_TEST_SUITE "$1"; shift 2 ;;
+    --setup) need_value "$@"; SETUP="$2"; given STACK_TEST_SETUP "$1"; shift 2 ;;
+    --inference-mode) need_value "$@"; INFERENCE_MODE="$2"; given STACK_TEST_INFERENCE_MODE "$1"; shift 2 ;;
     --subdirs) need_value "$@"; SUBDIRS="$2"; shift 2 ;;
     --pattern) need_value "$@"; PATTERN="$2"; shift 2 ;;
     --collect-only) COLLECT_ONLY=true; shift ;;
     --workers) need_value "$@"; WORKERS="$2"; shift 2 ;;
-    --text-model) need_value "$@"; TEXT_MODEL="$2"; shift 2 ;;
-    --embedding-model) need_value "$@"; EMBEDDING_MODEL="$2"; shift 2 ;;
+    --text-model) need_value "$@"; TEXT_MODEL="$2"; given STACK_TEST_TEXT_MODEL "$1"; shift 2 ;;
+    --embedding-model) need_value "$@"; EMBEDDING_MODEL="$2"; given STACK_TEST_EMBEDDING_MODEL "$1"; shift 2 ;;
     --shard) need_value "$@"; SHARD="$2"; shift 2 ;;
     --help | -h) usage; exit 0 ;;
     *)
@@ -111,6 +116,7 @@ if [[ ! -d node_modules ]]; then
   npm ci --no-audit --no-fund
 fi
 
+export STACK_TEST_OPTIONS_GIVEN="$OPTIONS_GIVEN"
 export STACK_TEST_STACK_CONFIG="$STACK_CONFIG"
 export STACK_TEST_SUITE="$SUITE"
 export STACK_TEST_SETUP="$SETUP"
@@ -145,7 +151,11 @@ npx "${args[@]}" || status=$?
 read -r _ _ total < <(node scripts/report-counts.mjs "$STACK_TEST_JSON_REPORT")
 
 echo ""
+node --import tsx scripts/run-summary.ts || true
+
+echo ""
 echo "HTML report: $STACK_TEST_HTML_REPORT/index.html (open it with: npx playwright show-report $STACK_TEST_HTML_REPORT)"
+echo "Run summary: $STACK_TEST_HTML_REPORT/run-summary.txt"
 if [[ -n "$SHARD" ]]; then
   echo "Blob report of shard $SHARD: $STACK_TEST_BLOB_REPORT/ (gather every shard's .zip in one folder, then: npx playwright merge-reports --reporter html FOLDER)"
 fi

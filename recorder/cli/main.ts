@@ -19,6 +19,7 @@ import {
 } from "./commands.ts";
 import { PROJECT_ROOT } from "./existing-tests.ts";
 import { pruneCommand } from "./prune.ts";
+import { DEFAULT_RUN_MANIFEST, RUN_MANIFEST_ENV, staleCommand } from "./stale.ts";
 import { verifyCommand } from "./verify.ts";
 
 const USAGE = `Usage: npm run recordings -- <command> [options]
@@ -43,6 +44,9 @@ Commands:
                       tool and model-list recordings are shared and kept; --known FILE reads the
                       existing test ids from FILE (one per line) instead; nothing is removed unless
                       every file reads and every suite lists
+  prune --stale       recordings of tests that ran in the last run and did not use them (dry run
+                      unless --apply); --manifest DIR names the run (default: $${RUN_MANIFEST_ENV},
+                      else ${DEFAULT_RUN_MANIFEST}/)
   normalize [PATH…]   re-apply id/timestamp normalization and the canonical file layout to the
                       files our recorder wrote (Llama Stack's stay as they are)
 
@@ -71,6 +75,8 @@ async function main(argv: string[]): Promise<number> {
       known: { type: "string" },
       config: { type: "string" },
       "hash-scheme": { type: "string" },
+      stale: { type: "boolean", default: false },
+      manifest: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -111,6 +117,10 @@ async function main(argv: string[]): Promise<number> {
     case "list":
       return listCommand(paths, values.test, output);
     case "prune": {
+      if (values.stale) {
+        const manifest = values.manifest ?? (process.env[RUN_MANIFEST_ENV] || DEFAULT_RUN_MANIFEST);
+        return staleCommand(new RecordingStore(dir), manifest, values.apply, output.print);
+      }
       const known = values.known ? readKnownTests(values.known) : undefined;
       return pruneCommand(
         new RecordingStore(dir),

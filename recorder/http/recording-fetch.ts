@@ -13,9 +13,10 @@ import type { FoundRecording } from "../storage/recording-store.ts";
 import { isHttpRecording, type RecordedResponse, type Recording } from "../storage/recording-types.ts";
 import { currentTestId } from "../test-context.ts";
 import { endpointKind, logicalEndpoint, unwrapTyped } from "./endpoints.ts";
-import { readFetchRequest } from "./fetch-request.ts";
+import { type FetchedRequest, parseJsonOrText, readFetchRequest } from "./fetch-request.ts";
 import { recordResponse } from "./record-response.ts";
 import { replayResponse } from "./replay-response.ts";
+import { SSE_DONE, SseParser } from "./sse.ts";
 import { upstreamFailure } from "./upstream-failure.ts";
 
 export async function recordingFetch(
@@ -23,11 +24,7 @@ export async function recordingFetch(
   input: string | URL | Request,
   init?: RequestInit,
 ): Promise<Response> {
-  if (core.mode === "live") {
-    const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
-    const url = input instanceof Request ? input.url : String(input);
-    return callUpstream(core, input, init, method, core.redactor.url(url), core.redactor);
-  }
+  if (core.mode === "live") return liveFetch(core, input, init);
 
   const read = readFetchRequest(input, init);
   const fetched = read instanceof Promise ? await read : read;
@@ -110,6 +107,67 @@ function findCall(
     if (other) return other;
   }
   return undefined;
+}
+
+/**
+ * Live mode passes upstream's answer on untouched and writes nothing; listeners still
+ * hear of the call (source `live`, no file) once its body has arrived, redacted as a
+ * recording would be, so a report shows what a live run did.
+ */
+async function liveFetch(core: RecorderCore, input: string | URL | Request, init?: RequestInit) {
+  const testId = currentTestId() ?? null;
+  let request: FetchedRequest;
+  try {
+    request = await readFetchRequest(input, init);
+  } catch {
+    // A body the recorder cannot read (a multipart upload) still goes upstream.
+    const url = input instanceof Request ? input.url : String(input);
+    request = {
+      method: init?.method ?? "POST",
+      url,
+      body: "(a body the recorder does not read)",
+      credentials: [],
+    };
+  }
+  const { body, redactor } = core.redactor.request(request.body, request.credentials);
+  const url = redactor.url(request.url);
+  const upstream = await callUpstream(core, input, init, request.method, url, redactor);
+  const endpoint = logicalEndpoint(url);
+  const model =
+    typeof (body as { model?: unknown })?.model === "string" ? (body as { model: string }).model : "";
+  const streaming = (upstream.headers.get("content-type") ?? "").includes("text/event-stream");
+  void upstream
+    .clone()
+    .text()
+    .then(
+      (text) => {
+        const parser = new SseParser();
+        const answer = streaming
+          ? [...parser.feed(text), ...parser.end()]
+              .filter((event) => event.data !== SSE_DONE)
+              .map((event) => parseJsonOrText(event.data))
+          : parseJsonOrText(text);
+        const response: RecordedResponse = {
+          body: redactor.knownSecrets(answer),
+          is_streaming: streaming,
+          ...(upstream.ok ? {} : { is_exception: true, status: upstream.status }),
+        };
+        core.emit({
+          testId,
+          source: "live",
+          hash: callHash({ method: request.method, url, body, testId }, core.hashScheme),
+          file: "",
+          recording: {
+            test_id: testId,
+            request: { method: request.method, url, headers: {}, body, endpoint, model },
+            response,
+            id_normalization_mapping: {},
+          },
+        });
+      },
+      () => undefined,
+    );
+  return upstream;
 }
 
 /** All model-list recordings of this hash, their models merged by id as Llama Stack does. */

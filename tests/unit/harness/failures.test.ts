@@ -3,13 +3,25 @@
  * unreadable recording, streamed or not, library or server, and even in a test that
  * expects its stream to fail. Runs the harness's own suite through Playwright.
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
+import { PROJECT_ROOT } from "../../integration/fixtures/settings.ts";
 import { expectBasicEventSequence } from "../../integration/responses/streaming-assertions.ts";
 import { recordingsOf, recordSelftest, runSelftest } from "./support/selftest.ts";
 
 test.describe.configure({ mode: "serial" });
+
+/** Whitespace and line breaks as one space: the report wraps long lines. */
+const flat = (text: string | undefined) => (text ?? "").replace(/\s+/g, " ");
+
+/** The command a miss ends with: its first line and the lines it continues onto. */
+function recordCommandIn(message: string): string {
+  const lines = message.split("to record it: ")[1]?.split("\n") ?? [];
+  const end = lines.findIndex((line) => !line.endsWith(" \\"));
+  return lines.slice(0, end + 1).join("\n");
+}
 
 let recordings: string;
 let corrupt: string;
@@ -40,7 +52,7 @@ test("each failure is the test's first error, whole, in the terminal too, librar
   const [local, server] = run.results("answers › streamed");
   for (const result of [local, server]) {
     expect(result?.status).toBe("failed");
-    expect(result?.errors[0]?.message).toMatch(
+    expect(flat(result?.errors[0]?.message)).toMatch(
       new RegExp(`^RecordingFileError: Recording file ${corrupt} is not valid JSON`),
     );
   }
@@ -59,7 +71,7 @@ test("each failure is the test's first error, whole, in the terminal too, librar
     expect(first).toMatch(/^ReplayMissError: No recording for POST/);
     expect(first).toMatch(/hash: {4}[0-9a-f]{64}/);
     // The nearest recording is the test's first turn; the diff shows the turn it lacks.
-    expect(first).toContain(`nearest recording of this test and endpoint: ${firstTurn}`);
+    expect(flat(first)).toContain(`nearest recording of this test and endpoint: ${firstTurn}`);
     expect(first).toContain('+ body.messages[2]: {"role":"user","content":"And another?"}');
     expect(first).toContain(`--stack-config ${index === 0 ? "local" : "server:local"}`);
   }
@@ -68,24 +80,29 @@ test("each failure is the test's first error, whole, in the terminal too, librar
   expect(run.results("calls a tool").map((result) => result.status)).toEqual(["passed", "passed"]);
 
   // The list reporter prints each failure whole: the file, the diff and the command.
-  expect(run.stdout).toContain(`Recording file ${corrupt} is not valid JSON`);
+  expect(flat(run.stdout)).toContain(`Recording file ${corrupt} is not valid JSON`);
   expect(run.stdout).toContain('+ body.messages[2]: {"role":"user","content":"And another?"}');
-  const command = (run.results("answers › at once")[0]?.errors[0]?.message ?? "")
-    .split("to record it: ")[1]
-    ?.split("\n")[0];
+  const command = recordCommandIn(run.results("answers › at once")[0]?.errors[0]?.message ?? "");
   expect(command).toContain("--inference-mode record-if-missing");
-  expect(run.stdout).toContain(command);
+  for (const line of command.split("\n")) expect(run.stdout).toContain(line.trim());
   expect(run.stdout).not.toContain("output_text.delta events");
 });
 
-test("the line reporter prints the failure whole as well", () => {
+test("the line reporter prints the failure whole as well, and its command records what missed", () => {
+  test.setTimeout(60_000);
   const run = runSelftest({ STACK_TEST_RECORDING_DIR: recordings }, ["--grep", "at once"], {
     reporter: "line",
   });
   expect(run.status).toBe(1);
   const message = run.results("answers › at once")[0]?.errors[0]?.message ?? "";
   for (const line of message.split("\n")) expect(run.stdout).toContain(line);
+
+  // Pasted into a shell as printed, the command records the missing turn, and only that.
+  const record = spawnSync("bash", ["-c", recordCommandIn(message)], { cwd: PROJECT_ROOT, encoding: "utf8" });
+  expect(record.status, record.stdout + record.stderr).toBe(0);
+  expect(record.stdout).toContain("Recordings written: 1 new, 0 changed, 0 unchanged");
   expect(readFileSync(firstTurn, "utf8")).toContain("Mars");
+  expect(runSelftest({ STACK_TEST_RECORDING_DIR: recordings }, ["--grep", "at once"]).status).toBe(0);
 });
 
 test.describe("streaming assertions", () => {

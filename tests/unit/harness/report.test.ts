@@ -1,139 +1,87 @@
 /**
- * What a reviewer finds in the report: each test's recorded interactions, and on a
- * replay miss the nearest recording, the diff and the command that records it. Runs
- * the real suite through Playwright, as a user does.
+ * What a test leaves in the report: its transcript (client → stack → provider, in order)
+ * as an annotation, its journal as JSON, a step per client call titled by what
+ * happened, and what it did below the stack as an annotation and a tag. Runs the
+ * harness's own suite through Playwright, as a user runs a suite.
  */
-import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { expect, test } from "@playwright/test";
-import { PROJECT_ROOT } from "../../integration/fixtures/settings.ts";
+import { recordSelftest, runSelftest, type SuiteRun, type TestResult } from "./support/selftest.ts";
 
-const TITLE = "test_response_function_call_ordering_2";
+test.describe.configure({ mode: "serial" });
 
-interface Attachment {
-  name: string;
-  contentType: string;
-  body?: string;
-}
+let run: SuiteRun;
 
-interface ReportSuite {
-  specs?: Array<{
-    title: string;
-    tests: Array<{
-      results: Array<{ status: string; attachments: Attachment[]; errors: Array<{ message: string }> }>;
-    }>;
-  }>;
-  suites?: ReportSuite[];
-}
-
-function runSuite(env: Record<string, string>) {
-  const dir = mkdtempSync(join(tmpdir(), "report-"));
-  const report = join(dir, "results.json");
-  const run = spawnSync("npx", ["playwright", "test", "--grep", TITLE], {
-    cwd: PROJECT_ROOT,
-    env: {
-      ...process.env,
-      ...env,
-      STACK_TEST_JSON_REPORT: report,
-      STACK_TEST_HTML_REPORT: join(dir, "html"),
-    },
-    encoding: "utf8",
-  });
-  const suites = (JSON.parse(readFileSync(report, "utf8")) as { suites: ReportSuite[] }).suites;
-  type Result = { status: string; attachments: Attachment[]; errors: Array<{ message: string }> };
-  const find = (list: ReportSuite[]): Result | undefined => {
-    for (const suite of list) {
-      const spec = suite.specs?.find((candidate) => candidate.title === TITLE);
-      if (spec) return spec.tests[0]?.results[0];
-      const nested = find(suite.suites ?? []);
-      if (nested) return nested;
-    }
-    return undefined;
-  };
-  const result = find(suites);
-  if (!result) throw new Error(`no result for ${TITLE}:\n${run.stdout}\n${run.stderr}`);
-  const text = (name: string) => {
-    const attachment = result.attachments.find((candidate) => candidate.name === name);
-    return attachment?.body === undefined
-      ? undefined
-      : Buffer.from(attachment.body, "base64").toString("utf8");
-  };
-  return { run, result, text };
-}
-
-test("each test attaches the interactions it replayed: the call, what came back, the request", () => {
-  const { run, result, text } = runSuite({});
-  expect(run.status).toBe(0);
-  expect(result.status).toBe("passed");
-  const attached = JSON.parse(text("recorded interactions") ?? "{}");
-  expect(attached.testId).toBe(
-    "tests/integration/responses/test_tool_responses.spec.ts::test_response_function_call_ordering_2[stack=local-txt=scripted/assistant]",
-  );
-  expect(
-    attached.interactions.map((interaction: { source: string; call: string }) => [
-      interaction.source,
-      interaction.call,
-    ]),
-  ).toEqual([
-    ["replayed", "POST /v1/chat/completions scripted/assistant"],
-    ["replayed", "POST /v1/chat/completions scripted/assistant"],
-  ]);
-  const [first, second] = attached.interactions;
-  expect(
-    first.response.stream.tool_calls.map(
-      (call: { arguments: string }) => JSON.parse(call.arguments).location,
-    ),
-  ).toEqual(["San Francisco, USA", "Los Angeles, USA"]);
-  expect(second.response.stream.content).toContain("Los Angeles");
-  // Each function call fed back is an assistant message of its own, followed by its output.
-  expect(second.request.body.messages.map((message: { role: string }) => message.role)).toEqual([
-    "user",
-    "assistant",
-    "tool",
-    "assistant",
-    "tool",
-  ]);
-  for (const interaction of attached.interactions)
-    expect(readdirSync(join(PROJECT_ROOT, "recordings", "responses"))).toContain(
-      interaction.file.split("/").at(-1),
-    );
-  expect(attached.misses).toEqual([]);
+test.beforeAll(() => {
+  test.setTimeout(60_000);
+  const recordings = recordSelftest();
+  run = runSelftest({ STACK_TEST_RECORDING_DIR: recordings, STACK_TEST_STACK_CONFIG: "local,server:local" });
 });
 
-test("a replay miss fails the test with the nearest recording, the diff and the command that records it", () => {
-  // A copy of the recordings where the test's first call was recorded for an older prompt.
-  const recordings = mkdtempSync(join(tmpdir(), "recordings-"));
-  cpSync(join(PROJECT_ROOT, "recordings"), recordings, { recursive: true });
-  const folder = join(recordings, "responses");
-  const first = readdirSync(folder).find((name) => {
-    const recording = JSON.parse(readFileSync(join(folder, name), "utf8"));
-    return recording.test_id.includes(`::${TITLE}[`) && recording.request.body.messages.length === 1;
-  });
-  const stale = JSON.parse(readFileSync(join(folder, first ?? ""), "utf8"));
-  stale.request.body.messages[0].content = "Is the weather better in San Diego or Los Angeles?";
-  writeFileSync(join(folder, first ?? ""), JSON.stringify(stale, null, 2));
-  renameSync(join(folder, first ?? ""), join(folder, `${"0".repeat(64)}.json`));
+interface Step {
+  title: string;
+  steps?: Step[];
+}
 
-  const { run, result, text } = runSuite({ STACK_TEST_RECORDING_DIR: recordings });
-  expect(run.status).not.toBe(0);
-  expect(result.status).toBe("failed");
-  const miss = result.errors[0]?.message ?? "";
-  expect(JSON.parse(text("recorded interactions") ?? "{}").misses).toEqual([
-    miss.replace(/^ReplayMissError: /, "").split("\n\n")[0],
-  ]);
-  expect(miss).toContain("No recording for POST http://scripted.local/v1/chat/completions");
-  expect(miss).toContain(
-    `nearest recording of this test and endpoint: ${join(folder, `${"0".repeat(64)}.json`)}`,
+const annotation = (result: TestResult | undefined, type: string) =>
+  result?.annotations.find((candidate) => candidate.type === type)?.description;
+const stepTitles = (result: TestResult | undefined) =>
+  ((result as unknown as { steps: Step[] } | undefined)?.steps ?? []).map((step) => step.title);
+
+test("a test's transcript follows each client call down to the provider, library and server alike", () => {
+  expect(run.status, run.stdout).toBe(0);
+  const [local, server] = run.results("calls a tool");
+  const text = annotation(local, "transcript") ?? "";
+  expect(text).toContain("calls a tool  [local × scripted (txt=scripted/assistant)]");
+  expect(text).toContain("replay mode · 2 client calls · 2 upstream calls (2 replayed)");
+  // The first call: its parameters, the upstream call it caused, the messages and tools sent, what came back.
+  expect(text).toMatch(
+    /1\. responses\.create → completed: function_call get_weather {2}\(\d+ ms, tests\/unit\/harness\/selftest\/selftest\.spec\.ts:\d+\)\n {3}model: scripted\/assistant\n {3}input: "What is the weather in Paris\?"\n {3}tools: get_weather\n {3}▸ replayed POST \/v1\/chat\/completions scripted\/assistant\n {7}file {7}\S+\/selftest\/[0-9a-f]{64}\.json\n {7}sent {7}user: "What is the weather in Paris\?"\n {7}tools {6}get_weather\n {7}came back {2}stream of \d+ chunks, finish_reason tool_calls: get_weather\(\{"city":"Paris"\}\)/,
   );
-  expect(miss).toContain('- body.messages[0].content: "Is the weather better in San Diego or Los Angeles?"');
-  expect(miss).toContain(
-    '+ body.messages[0].content: "Is the weather better in San Francisco or Los Angeles?"',
+  expect(text).toMatch(/2\. responses\.create → completed: "It is sunny in Paris, 24 °C\."/);
+  expect(text).toMatch(/input: function_call_output call_\w+: sunny, 24 °C/);
+  expect(text).toMatch(/sent {7}tool call_\w+: "sunny, 24 °C"/);
+  // The same story from the server form of the stack.
+  expect(annotation(server, "transcript")).toContain("calls a tool  [server:local × scripted");
+  expect(
+    annotation(server, "transcript")
+      ?.split("\n")
+      .slice(3)
+      .join("\n")
+      .replace(/\d+ ms/g, ""),
+  ).toBe(
+    text
+      .split("\n")
+      .slice(3)
+      .join("\n")
+      .replace(/\d+ ms/g, ""),
   );
-  expect(miss).toContain(
-    `to record it: STACK_TEST_RECORDING_DIR=${recordings} ./scripts/integration-tests.sh --stack-config local --suite responses --setup scripted --inference-mode record-if-missing --pattern test_response_function_call_ordering_2`,
+
+  // The journal as JSON beside it: what was called, what came back, then the request.
+  const journal = JSON.parse(run.text(local as TestResult, "recorded interactions") ?? "{}");
+  expect(Object.keys(journal.interactions[0])).toEqual(["source", "call", "file", "response", "request"]);
+  expect(journal.misses).toEqual([]);
+});
+
+test("each client call is a step titled by what it did; each test says what it did below the stack", () => {
+  const [streamed] = run.results("answers › streamed");
+  expect(stepTitles(streamed)).toContainEqual(
+    expect.stringMatching(
+      /^responses\.create stream → \d+ events, completed: "Hello there, and welcome to the harness\."$/,
+    ),
   );
-  // The failure itself says the same, so a reader of the terminal needs no report.
-  expect(run.stdout).toContain("nearest recording of this test and endpoint");
+  expect(stepTitles(run.results("answers › at once")[0])).toEqual(
+    expect.arrayContaining([
+      'responses.create → completed: "Mars is a planet."',
+      'responses.create → completed: "Venus is another one."',
+    ]),
+  );
+  expect(stepTitles(run.results("expects a failed stream")[0])).toContainEqual(
+    expect.stringMatching(
+      /^responses\.create stream → \d+ events, failed: Inference provider 'scripted' failed: connection reset/,
+    ),
+  );
+  expect(annotation(streamed, "recordings")).toBe("replayed 1");
+  expect(annotation(run.results("answers › at once")[0], "recordings")).toBe("replayed 2");
+  // The tag beside each title, in the terminal too.
+  expect(run.stdout).toMatch(/answers › streamed @replayed/);
 });

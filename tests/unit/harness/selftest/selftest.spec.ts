@@ -9,8 +9,8 @@ import { expect, test } from "../../../integration/fixtures/harness.ts";
 import {
   collectEvents,
   expectBasicEventSequence,
-  expectIncrementalText,
   finalResponse,
+  StreamingValidator,
 } from "../../../integration/responses/streaming-assertions.ts";
 
 const weather: FunctionTool = {
@@ -32,7 +32,7 @@ test.describe("answers", () => {
       await client.responses.create({ model: textModel, input: "Say hello.", stream: true }),
     );
     expectBasicEventSequence(events);
-    expect(expectIncrementalText(events)).toContain("Hello");
+    expect(new StreamingValidator(events).assertHasIncrementalContent()).toContain("Hello");
   });
 
   test("at once", async ({ client, textModel }) => {

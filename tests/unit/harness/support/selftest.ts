@@ -3,7 +3,7 @@
  * user runs a suite, on throwaway recordings: recorded afresh with the scripted provider,
  * then broken or pruned as a test needs, then replayed.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,6 +39,8 @@ export interface SuiteRun {
   stderr: string;
   /** The results of a test by its title path (`answers › streamed`), one per project, in project order. */
   results(titlePath: string): TestResult[];
+  /** Every test's title path and results. */
+  all(): Map<string, TestResult[]>;
   /** A text attachment's body. */
   text(result: TestResult, name: string): string | undefined;
 }
@@ -47,57 +49,47 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `${prefix}-`));
 }
 
-/** `npx playwright test` on the selftest suite; `env` adds to the harness's environment. */
-export function runSelftest(
-  env: Record<string, string>,
-  args: string[] = [],
-  { reporter }: { reporter?: string } = {},
-): SuiteRun {
-  const dir = tempDir("selftest-run");
+/** Where a run's reports go: `STACK_TEST_JSON_REPORT` and `STACK_TEST_HTML_REPORT` in a fresh folder. */
+export function reportEnv(): Record<string, string> {
+  const dir = tempDir("suite-run");
   const report = join(dir, "results.json");
-  const run = spawnSync(
-    "npx",
-    ["playwright", "test", ...args, ...(reporter ? [`--reporter=${reporter},json`] : [])],
-    {
-      cwd: PROJECT_ROOT,
-      env: {
-        ...process.env,
-        STACK_TEST_SUITE: "selftest",
-        STACK_TEST_JSON_REPORT: report,
-        PLAYWRIGHT_JSON_OUTPUT_FILE: report,
-        STACK_TEST_HTML_REPORT: join(dir, "html"),
-        ...env,
-      },
-      encoding: "utf8",
-    },
-  );
+  return {
+    STACK_TEST_JSON_REPORT: report,
+    PLAYWRIGHT_JSON_OUTPUT_FILE: report,
+    STACK_TEST_HTML_REPORT: join(dir, "html"),
+  };
+}
+
+/** A finished run, read from the JSON report its environment named. */
+export function suiteRun(
+  env: Record<string, string>,
+  run: { status: number | null; stdout: string; stderr: string },
+): SuiteRun {
   let suites: ReportSuite[] = [];
   try {
-    suites = (JSON.parse(readFileSync(report, "utf8")) as { suites: ReportSuite[] }).suites;
+    suites = (JSON.parse(readFileSync(env.STACK_TEST_JSON_REPORT ?? "", "utf8")) as { suites: ReportSuite[] })
+      .suites;
   } catch {
-    throw new Error(`The selftest run left no report:\n${run.stdout}\n${run.stderr}`);
+    throw new Error(`The run left no report:\n${run.stdout}\n${run.stderr}`);
   }
   const byTitle = new Map<string, TestResult[]>();
   const visit = (suite: ReportSuite, titles: string[]) => {
     for (const spec of suite.specs ?? []) {
       const title = [...titles, spec.title].join(" › ");
-      byTitle.set(
-        title,
-        spec.tests.flatMap((test) => test.results),
-      );
+      byTitle.set(title, [...(byTitle.get(title) ?? []), ...spec.tests.flatMap((test) => test.results)]);
     }
     for (const child of suite.suites ?? []) visit(child, [...titles, child.title]);
   };
+  // A file is a suite too: only describe blocks add to the title path.
   for (const file of suites) visit(file, []);
   return {
-    status: run.status,
-    stdout: run.stdout,
-    stderr: run.stderr,
+    ...run,
     results(titlePath) {
       const found = byTitle.get(titlePath);
       if (!found?.length) throw new Error(`No result for '${titlePath}':\n${run.stdout}\n${run.stderr}`);
       return found;
     },
+    all: () => byTitle,
     text(result, name) {
       const attachment = result.attachments.find((candidate) => candidate.name === name);
       if (attachment?.body !== undefined) return Buffer.from(attachment.body, "base64").toString("utf8");
@@ -107,9 +99,45 @@ export function runSelftest(
   };
 }
 
+/** `npx playwright test` on the selftest suite; `env` adds to the harness's environment. */
+export function runSelftest(
+  env: Record<string, string>,
+  args: string[] = [],
+  { reporter }: { reporter?: string } = {},
+): SuiteRun {
+  const runEnv = { STACK_TEST_SUITE: "selftest", ...reportEnv(), ...env };
+  const run = spawnSync(
+    "npx",
+    ["playwright", "test", ...args, ...(reporter ? [`--reporter=${reporter},json`] : [])],
+    { cwd: PROJECT_ROOT, env: { ...process.env, ...runEnv }, encoding: "utf8" },
+  );
+  return suiteRun(runEnv, run);
+}
+
+/** Runs a command from the project root without blocking this process (it may serve the run). */
+export function runAsync(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (data: Buffer) => {
+      stdout += data.toString();
+    });
+    child.stderr.on("data", (data: Buffer) => {
+      stderr += data.toString();
+    });
+    child.once("error", reject);
+    child.once("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 /** Records the selftest suite afresh into a new recordings folder and returns it. */
 export function recordSelftest(): string {
-  const recordings = tempDir("selftest-recordings");
+  const recordings = tempDir("rec");
   const run = runSelftest({ STACK_TEST_RECORDING_DIR: recordings, STACK_TEST_INFERENCE_MODE: "record" });
   if (run.status !== 0) throw new Error(`Recording the selftest suite failed:\n${run.stdout}\n${run.stderr}`);
   return recordings;
