@@ -25,9 +25,32 @@ export function eventTypes(events: ResponseStreamEvent[]): string[] {
   return events.map((event) => event.type);
 }
 
-/** `response.created` first, then `response.in_progress`; exactly one terminal event, last; sequence numbers 0, 1, 2, … */
-export function expectBasicEventSequence(events: ResponseStreamEvent[]): void {
+export interface EventSequenceOptions {
+  /**
+   * The terminal events the test accepts; by default `response.completed` and
+   * `response.incomplete`. A test that expects the response to fail says so with
+   * `["response.failed"]`: otherwise a failure (a replay miss, a provider error) would
+   * pass for a stream that merely ended.
+   */
+  terminal?: ReadonlyArray<"response.completed" | "response.incomplete" | "response.failed">;
+}
+
+/**
+ * `response.created` first, then `response.in_progress`; exactly one terminal event, last,
+ * of the kinds the test accepts; sequence numbers 0, 1, 2, …
+ */
+export function expectBasicEventSequence(
+  events: ResponseStreamEvent[],
+  { terminal = ["response.completed", "response.incomplete"] }: EventSequenceOptions = {},
+): void {
   const types = eventTypes(events);
+  const last = events.at(-1);
+  if (last?.type === "response.failed" && !terminal.includes("response.failed")) {
+    throw new Error(
+      `The stream ended in response.failed: ${last.response.error?.message ?? "(no message)"}\n` +
+        'A test that expects a failed response passes { terminal: ["response.failed"] }.',
+    );
+  }
   expect(types[0], "the first event").toBe("response.created");
   expect(types[1], "the second event").toBe("response.in_progress");
   expect(
@@ -35,6 +58,7 @@ export function expectBasicEventSequence(events: ResponseStreamEvent[]): void {
     "terminal events",
   ).toHaveLength(1);
   expect(TERMINAL.has(types.at(-1) ?? ""), `the last event is terminal, got ${types.at(-1)}`).toBe(true);
+  expect(terminal, `the terminal event ${types.at(-1)} is one the test accepts`).toContain(types.at(-1));
   expect(
     events.map((event) => event.sequence_number),
     "sequence numbers",
