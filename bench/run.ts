@@ -3,10 +3,10 @@
  * Numbers are medians of interleaved rounds, ratios taken within the same run.
  */
 import { type BenchResult, benchRecorder } from "./recorder.bench.ts";
-import { benchStack } from "./stack.bench.ts";
+import { benchStack, benchToolLoop } from "./stack.bench.ts";
 import { benchSuite } from "./suite.bench.ts";
 
-const sections: Array<() => Promise<BenchResult>> = [benchRecorder, benchStack, benchSuite];
+const sections: Array<() => Promise<BenchResult>> = [benchRecorder, benchStack, benchToolLoop, benchSuite];
 
 let failed = 0;
 for (const section of sections) {
