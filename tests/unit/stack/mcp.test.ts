@@ -15,7 +15,7 @@ import {
   type McpTestTool,
   startMcpServer,
 } from "../../integration/fixtures/mcp-server.ts";
-import { collect, MODEL, startTestStack, type TestStack, weatherTool } from "./helpers.ts";
+import { collect, MODEL, stacksClosedAfterEach, weatherTool } from "./helpers.ts";
 
 const BOILING = "What is the boiling point of myawesomeliquid in Celsius?";
 
@@ -59,15 +59,9 @@ async function mcpServer(options?: McpServerOptions): Promise<McpTestServer> {
   return server;
 }
 
-let current: TestStack | undefined;
-function stackForTest(options: Parameters<typeof startTestStack>[0] = {}): TestStack {
-  current = startTestStack(options);
-  return current;
-}
+const stackForTest = stacksClosedAfterEach();
 
 test.afterEach(async () => {
-  current?.stack.close();
-  current = undefined;
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
@@ -312,49 +306,45 @@ test("a server gone between the listing and the call: a failed mcp_call, and the
   expect(calls).toHaveLength(4);
 });
 
-test("require_approval 'always': the call waits for approval; approved it runs, denied it does not", async () => {
-  for (const approve of [true, false]) {
+for (const approve of [true, false]) {
+  test(`require_approval 'always', ${approve ? "approved" : "denied"}: the call waits for the answer, then ${approve ? "runs" : "does not"}`, async () => {
     const server = await mcpServer();
-    const { client, calls, stack } = startTestStack();
-    try {
-      const tools = [mcp(server, { require_approval: "always" })];
-      const first = await client.responses.create({ model: MODEL, input: BOILING, tools });
-      expect(types(first)).toEqual(["mcp_list_tools", "mcp_approval_request"]);
-      const request = first.output[1];
-      if (request?.type !== "mcp_approval_request") throw new Error("no approval request");
-      expect(request).toEqual({
-        id: "mcp_approval_request_test1",
-        type: "mcp_approval_request",
-        name: "get_boiling_point",
-        arguments: '{"liquid_name":"myawesomeliquid","celsius":true}',
-        server_label: "localmcp",
-      });
+    const { client, calls } = stackForTest();
+    const tools = [mcp(server, { require_approval: "always" })];
+    const first = await client.responses.create({ model: MODEL, input: BOILING, tools });
+    expect(types(first)).toEqual(["mcp_list_tools", "mcp_approval_request"]);
+    const request = first.output[1];
+    if (request?.type !== "mcp_approval_request") throw new Error("no approval request");
+    expect(request).toEqual({
+      id: "mcp_approval_request_test1",
+      type: "mcp_approval_request",
+      name: "get_boiling_point",
+      arguments: '{"liquid_name":"myawesomeliquid","celsius":true}',
+      server_label: "localmcp",
+    });
+    expect(server.seen.callTool).toEqual([]);
+    const second = await client.responses.create({
+      model: MODEL,
+      previous_response_id: first.id,
+      input: [{ type: "mcp_approval_response", approval_request_id: request.id, approve }],
+      tools,
+    });
+    if (approve) {
+      expect(types(second)).toEqual(["mcp_list_tools", "mcp_call", "message"]);
+      expect(server.seen.callTool).toEqual(["get_boiling_point"]);
+      expect(calls).toHaveLength(3);
+    } else {
+      expect(types(second)).toEqual(["mcp_list_tools"]);
       expect(server.seen.callTool).toEqual([]);
-      const second = await client.responses.create({
-        model: MODEL,
-        previous_response_id: first.id,
-        input: [{ type: "mcp_approval_response", approval_request_id: request.id, approve }],
-        tools,
-      });
-      if (approve) {
-        expect(types(second)).toEqual(["mcp_list_tools", "mcp_call", "message"]);
-        expect(server.seen.callTool).toEqual(["get_boiling_point"]);
-        expect(calls).toHaveLength(3);
-      } else {
-        expect(types(second)).toEqual(["mcp_list_tools"]);
-        expect(server.seen.callTool).toEqual([]);
-        expect(calls).toHaveLength(2);
-      }
-      // The approval answer is an input item of the second response.
-      const items = await client.responses.inputItems.list(second.id);
-      expect(items.data).toEqual([
-        expect.objectContaining({ type: "mcp_approval_response", approval_request_id: request.id, approve }),
-      ]);
-    } finally {
-      stack.close();
+      expect(calls).toHaveLength(2);
     }
-  }
-});
+    // The approval answer is an input item of the second response.
+    const items = await client.responses.inputItems.list(second.id);
+    expect(items.data).toEqual([
+      expect.objectContaining({ type: "mcp_approval_response", approval_request_id: request.id, approve }),
+    ]);
+  });
+}
 
 test("require_approval per tool: a tool under 'never' runs at once, one under 'always' waits", async () => {
   const server = await mcpServer();
