@@ -5,13 +5,14 @@
  * suite against `local` × `scripted`.
  */
 import { defineConfig, type Project } from "@playwright/test";
-import { SUITES } from "./tests/integration/fixtures/catalog.ts";
+import { SETUPS, SUITES } from "./tests/integration/fixtures/catalog.ts";
 import {
   fromRoot,
   type HarnessSettings,
   loadDotEnv,
   projectSettingsFromEnv,
 } from "./tests/integration/fixtures/settings.ts";
+import { LLAMA_STACK_VARIANT_TAG } from "./tests/integration/fixtures/test-id.ts";
 
 loadDotEnv();
 
@@ -30,6 +31,9 @@ function projectFor(settings: HarnessSettings): Project<object, { harness: Harne
     name: `${settings.stackConfig} × ${settings.setup} (${models.join(", ")})`,
     testDir: fromRoot(suite?.roots[0] ?? "tests/integration"),
     ...(subdirs.length ? { testMatch: new RegExp(`/(${subdirs.join("|")})/.*\\.spec\\.ts$`) } : {}),
+    // A ported test's copies for Llama Stack's other clients replay that client's recordings:
+    // only a setup whose tests take Llama Stack ids has them.
+    ...(SETUPS[settings.setup]?.llamaStackIds ? {} : { grepInvert: new RegExp(LLAMA_STACK_VARIANT_TAG) }),
     use: { harness: settings },
   };
 }
@@ -45,6 +49,10 @@ export default defineConfig<object, { harness: HarnessSettings }>({
     ["list"],
     ["html", { open: "never", outputFolder: process.env.STACK_TEST_HTML_REPORT || "playwright-report" }],
     ["json", { outputFile: process.env.STACK_TEST_JSON_REPORT || "test-results/integration-results.json" }],
+    // A shard's report, for `npx playwright merge-reports` (scripts/integration-tests.sh --shard sets it).
+    ...(process.env.STACK_TEST_BLOB_REPORT
+      ? [["blob", { outputDir: process.env.STACK_TEST_BLOB_REPORT }] as const]
+      : []),
   ],
   outputDir: "test-results/integration",
   projects: projects.map(projectFor),

@@ -9,18 +9,25 @@ import { rmSync } from "node:fs";
 import { basename, relative, resolve } from "node:path";
 import { isToolRecording, readRecordingFile } from "../storage/recording-file.ts";
 import { type RecordingStore, suiteOfTestId } from "../storage/recording-store.ts";
-import { testIdWithoutParameters } from "../test-context.ts";
+import { LLAMA_STACK_ID_ANNOTATION, testIdWithoutParameters } from "../test-context.ts";
 
 type Print = (line: string) => void;
 
 interface JsonReportSuite {
   title: string;
   file?: string;
-  specs?: Array<{ title: string; file: string }>;
+  specs?: Array<{
+    title: string;
+    file: string;
+    tests?: Array<{ annotations?: Array<{ type: string; description?: string }> }>;
+  }>;
   suites?: JsonReportSuite[];
 }
 
-/** The tests that exist now, without parameters, from Playwright's own listing. */
+/**
+ * The tests that exist now, without parameters, from Playwright's own listing: each by
+ * its own id, and a ported test also by the Llama Stack id it declares.
+ */
 export function listExistingTests(): Set<string> {
   const output = execFileSync("npx", ["playwright", "test", "--list", "--reporter=json"], {
     encoding: "utf8",
@@ -33,6 +40,10 @@ export function listExistingTests(): Set<string> {
     for (const spec of suite.specs ?? []) {
       const specPath = relative(process.cwd(), resolve(report.config.rootDir, spec.file));
       ids.add(`${specPath}::${[...titles, spec.title].join(" > ")}`);
+      for (const annotation of spec.tests?.flatMap((test) => test.annotations ?? []) ?? []) {
+        if (annotation.type === LLAMA_STACK_ID_ANNOTATION && annotation.description)
+          ids.add(annotation.description);
+      }
     }
     // A file is a suite too, titled by its path: only describe blocks add to the title path.
     for (const child of suite.suites ?? [])

@@ -26,6 +26,23 @@ export function logicalEndpoint(url: string): string {
   return path.startsWith("/v1/v1/") ? path.slice(3) : path;
 }
 
+// The OpenAI client methods Llama Stack's recorder patches, by the path the SDK appends to its base URL.
+const PATCHED_RESOURCES = /^(.*?)(\/(?:chat\/completions|completions|embeddings))$/;
+
+/**
+ * The URL Llama Stack's recorder (0.2 and OGX 0.8 alike) files an OpenAI client's call
+ * under, and hashes: the client's base URL plus the method's endpoint, `/v1/chat/completions`
+ * and so on. OpenAI-style base URLs end in /v1, so the path holds it twice:
+ * `https://api.openai.com/v1/chat/completions` → `https://api.openai.com/v1/v1/chat/completions`.
+ * Undefined for anything else, or for a URL that is in that form already.
+ */
+export function llamaStackUrl(url: string): string | undefined {
+  const [beforeQuery = "", query] = url.split(/(?=[?#])/, 2);
+  const match = PATCHED_RESOURCES.exec(beforeQuery);
+  if (!match || urlPath(url).startsWith("/v1/v1/")) return undefined;
+  return `${match[1]}/v1${match[2]}${query ?? ""}`;
+}
+
 const OPENAI_TYPES = "openai.types";
 const TYPE_OF_BODY: Partial<Record<EndpointKind, string>> = {
   chat: `${OPENAI_TYPES}.chat.chat_completion.ChatCompletion`,

@@ -9,7 +9,7 @@ import { inferenceRequestHash, MODEL_LIST_ENDPOINTS, urlPath } from "../request-
 import type { InferenceRecording, RecordedResponse } from "../storage/recording-file.ts";
 import type { FoundRecording } from "../storage/recording-store.ts";
 import { currentTestId } from "../test-context.ts";
-import { endpointKind, logicalEndpoint, unwrapTyped } from "./endpoints.ts";
+import { endpointKind, llamaStackUrl, logicalEndpoint, unwrapTyped } from "./endpoints.ts";
 import { readFetchRequest } from "./fetch-request.ts";
 import { recordResponse } from "./record-response.ts";
 import { replayResponse } from "./replay-response.ts";
@@ -36,7 +36,10 @@ export async function recordingFetch(
     typeof (body as { model?: unknown })?.model === "string" ? (body as { model: string }).model : "";
 
   if (readsRecordings(core.mode)) {
-    const found = kind === "models" ? mergedModelLists(core, hash, testId) : core.store.find(hash, testId);
+    const found =
+      kind === "models"
+        ? mergedModelLists(core, hash, testId)
+        : findCall(core, hash, testId, { method, url, body });
     if (found) {
       core.emit({ testId, source: "replayed", hash, file: found.file, recording: found.recording });
       return replayResponse(kind, endpoint, found.recording.response);
@@ -63,6 +66,22 @@ export async function recordingFetch(
       core.emit({ testId, source: "recorded", hash, file, recording });
     },
   });
+}
+
+/**
+ * The recording of a call: under its hash, or else under the hash of the URL Llama Stack's
+ * recorder would have filed it under, so that Llama Stack's own recordings answer the same call.
+ */
+function findCall(
+  core: RecorderCore,
+  hash: string,
+  testId: string | null,
+  request: { method: string; url: string; body: unknown },
+): FoundRecording | undefined {
+  const found = core.store.find(hash, testId);
+  if (found) return found;
+  const url = llamaStackUrl(request.url);
+  return url ? core.store.find(inferenceRequestHash({ ...request, url, testId }), testId) : undefined;
 }
 
 /** All model-list recordings of this hash, their models merged by id as Llama Stack does. */

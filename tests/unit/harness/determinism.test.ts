@@ -9,7 +9,7 @@ import { settingsFromEnv } from "../../integration/fixtures/settings.ts";
 import { type StackUnderTest, startStackUnderTest } from "../../integration/fixtures/stack-under-test.ts";
 
 const TEST_ID =
-  "tests/integration/responses/basic.spec.ts::non-streaming basic > earth[stack=local-txt=scripted/assistant]";
+  "tests/integration/responses/test_basic_responses.spec.ts::test_response_non_streaming_basic > earth[stack=local-txt=scripted/assistant]";
 const REQUEST = { model: "scripted/assistant", input: "Which planet do humans live on?" };
 
 async function answersOf(stack: StackUnderTest): Promise<string[]> {

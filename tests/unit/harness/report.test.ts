@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { PROJECT_ROOT } from "../../integration/fixtures/settings.ts";
 
-const TITLE = "function-call ordering 2";
+const TITLE = "test_response_function_call_ordering_2";
 
 interface Attachment {
   name: string;
@@ -69,7 +69,7 @@ test("each test attaches the interactions it replayed: the call, what came back,
   expect(result.status).toBe("passed");
   const attached = JSON.parse(text("recorded interactions") ?? "{}");
   expect(attached.testId).toBe(
-    "tests/integration/responses/function-tools.spec.ts::function-call ordering 2[stack=local-txt=scripted/assistant]",
+    "tests/integration/responses/test_tool_responses.spec.ts::test_response_function_call_ordering_2[stack=local-txt=scripted/assistant]",
   );
   expect(
     attached.interactions.map((interaction: { source: string; call: string }) => [
@@ -132,7 +132,7 @@ test("a replay miss fails the test with the nearest recording, the diff and the 
     '+ body.messages[0].content: "Is the weather better in San Francisco or Los Angeles?"',
   );
   expect(miss).toContain(
-    `to record it: STACK_TEST_RECORDING_DIR=${recordings} ./scripts/integration-tests.sh --stack-config local --suite responses --setup scripted --inference-mode record-if-missing --pattern 'function-call ordering 2'`,
+    `to record it: STACK_TEST_RECORDING_DIR=${recordings} ./scripts/integration-tests.sh --stack-config local --suite responses --setup scripted --inference-mode record-if-missing --pattern test_response_function_call_ordering_2`,
   );
   // The failure itself says the same, so a reader of the terminal needs no report.
   expect(run.stdout).toContain("nearest recording of this test and endpoint");

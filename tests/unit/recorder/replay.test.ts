@@ -55,6 +55,33 @@ test("Llama Stack's seed recording replays unchanged through the openai SDK", as
   expect(calls.byIndex[0]?.id).toBe("call_VeQ0JBvrjUPMx6FVQliYseD6");
 });
 
+test("a client on OpenAI's real base URL finds Llama Stack's recording, which files the call under /v1/v1/", async () => {
+  const recording = seed();
+  const recorder = createRecorder({
+    mode: "replay",
+    recordingDir: recordingDirWithSeed(),
+    upstream: noNetwork,
+  });
+  const client = new OpenAI({
+    apiKey: "sk-test-not-a-key",
+    baseURL: "https://api.openai.com/v1",
+    fetch: recorder.fetch,
+    maxRetries: 0,
+  });
+  const replayed: string[] = [];
+  recorder.onInteraction((interaction) => replayed.push(interaction.file));
+  const chunks = await recorder.withTestId(recording.test_id, async () => {
+    const stream = await client.chat.completions.create({
+      ...(recording.request.body as unknown as OpenAI.ChatCompletionCreateParamsStreaming),
+    });
+    let count = 0;
+    for await (const _ of stream) count++;
+    return count;
+  });
+  expect(chunks).toBeGreaterThan(0);
+  expect(replayed).toEqual([expect.stringContaining(SEED_HASH)]);
+});
+
 test("the replayed stream is the recorded chunks framed as chat-completions SSE, the same bytes every time", async () => {
   const recording = seed();
   const recorder = createRecorder({
