@@ -1,15 +1,13 @@
 /**
  * Llama Stack 0.2's own recordings of its web_search and MCP tests (real gpt-4o, real
- * Tavily; tests/unit/fixtures/llama-stack/, unchanged) replayed through our stack under
+ * Tavily; tests/unit/fixtures/llama-stack/recordings/, unchanged) replayed through our stack under
  * the Python test ids, in library and server mode. A recording answers only a request
  * whose body hashes like the one Llama Stack sent, so each replay proves the bytes: the
  * web_search function and the Tavily invocation, the chat tools made from a FastMCP
  * server's tools (ours plays it), the tool messages, the order of messages in the loop,
  * continuations and approvals. Every test also checks that exactly its recordings answered.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readdirSync, rmSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import OpenAI, { AuthenticationError } from "openai";
 import type {
@@ -27,14 +25,14 @@ import {
   type McpTestServer,
   startMcpServer,
 } from "../../integration/fixtures/mcp-server.ts";
-import { collect, REPO_ROOT } from "./helpers.ts";
+import { collect } from "./helpers.ts";
+import { llamaStackRecordingsFolder, RECORDINGS } from "./support/llama-stack-recordings.ts";
 
-const FIXTURES = join(REPO_ROOT, "tests/unit/fixtures/llama-stack");
 const PY = "tests/integration/responses/test_tool_responses.py";
 const BOILING = "What is the boiling point of myawesomeliquid in Celsius?";
 
 function hashes(...prefixes: string[]): string[] {
-  const files = readdirSync(FIXTURES);
+  const files = readdirSync(RECORDINGS);
   return prefixes.map((prefix) => {
     const file = files.find((name) => name.startsWith(prefix));
     if (!file) throw new Error(`no fixture ${prefix}`);
@@ -56,9 +54,7 @@ async function replaying(
   testId: string,
   body: (replay: Replay) => Promise<void>,
 ) {
-  const root = mkdtempSync(join(tmpdir(), "llama-stack-tools-"));
-  mkdirSync(join(root, "responses"));
-  for (const file of readdirSync(FIXTURES)) copyFileSync(join(FIXTURES, file), join(root, "responses", file));
+  const root = llamaStackRecordingsFolder();
   const offline = async () => {
     throw new Error("replay must not reach the network");
   };
