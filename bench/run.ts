@@ -6,7 +6,7 @@ import { benchCli } from "./cli.bench.ts";
 import { benchHashSchemes } from "./hash-schemes.bench.ts";
 import { benchProxy } from "./proxy.bench.ts";
 import { type BenchResult, benchRecorder } from "./recorder.bench.ts";
-import { benchStack } from "./stack.bench.ts";
+import { benchStack, benchToolLoop } from "./stack.bench.ts";
 import { benchSuite } from "./suite.bench.ts";
 import { benchTracing } from "./tracing.bench.ts";
 import { benchVectorSearch } from "./vector-search.bench.ts";
@@ -17,6 +17,7 @@ const sections: Array<() => Promise<BenchResult>> = [
   benchCli,
   benchProxy,
   benchStack,
+  benchToolLoop,
   benchVectorSearch,
   benchTracing,
   benchSuite,

@@ -15,6 +15,7 @@ import { healthRoutes, modelsRoutes } from "./routes/models.ts";
 import { responsesRoutes } from "./routes/responses.ts";
 import { vectorStoresRoutes } from "./routes/vector-stores.ts";
 import { ResponseStore } from "./store/response-store.ts";
+import { createMcpTool, type McpOptions } from "./tools/mcp/mcp-tool.ts";
 import { ToolRegistry } from "./tools/registry.ts";
 import type { BuiltinTool } from "./tools/types.ts";
 import { createSearchProvider, type SearchProviderConfig } from "./tools/web-search/search-provider.ts";
@@ -33,6 +34,8 @@ export interface StackOptions {
   maxFileBytes?: number;
   /** Where `web_search` searches (Tavily, or the scripted search); without it web_search is refused. */
   search?: SearchProviderConfig;
+  /** How `mcp` tools reach their servers (the network by default) and how long they may take. */
+  mcp?: McpOptions;
   /** Built-in tools besides the stack's own (a tool type given twice: the later one serves it). */
   tools?: BuiltinTool[];
   /** At most this many built-in tool calls of one model turn run at once (default 4). */
@@ -78,6 +81,7 @@ export function createStack(options: StackOptions): Stack {
     store,
     tools: new ToolRegistry([
       createWebSearchTool(options.search && createSearchProvider(options.search)),
+      createMcpTool(options.mcp),
       ...(options.tools ?? []),
     ]),
     resolveProvider: (model) => providers.resolve(model),

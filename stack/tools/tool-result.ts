@@ -9,7 +9,7 @@ import type { ToolResultContent } from "../responses/chat-messages.ts";
 
 export const TOOL_INVOCATION_RESULT_TYPE = "llama_stack.apis.tools.tools.ToolInvocationResult";
 
-type ContentItem =
+export type ContentItem =
   | { type: "text"; text: string }
   | { type: "image"; image: { url?: { uri: string }; data?: string } };
 

@@ -118,6 +118,22 @@ export function startTestStack(
   return { stack, calls, invocations, client: libraryClient(stack, testIdOf()) };
 }
 
+/**
+ * `startTestStack` for the tests of one file, each stack closed after its test, whether
+ * it passes or fails: call once at the top of the file.
+ */
+export function stacksClosedAfterEach(): typeof startTestStack {
+  const open: TestStack[] = [];
+  test.afterEach(() => {
+    for (const started of open.splice(0)) started.stack.close();
+  });
+  return (options) => {
+    const started = startTestStack(options);
+    open.push(started);
+    return started;
+  };
+}
+
 export function libraryClient(stack: Stack, testId: string): OpenAI {
   return new OpenAI({
     baseURL: "http://stack.local/v1",

@@ -221,10 +221,7 @@ test("malformed arguments from the model are passed on verbatim", async () => {
   }
 });
 
-for (const tool of [
-  { type: "file_search", vector_store_ids: ["vs_1"] },
-  { type: "mcp", server_label: "docs", server_url: "http://127.0.0.1:9/mcp" },
-]) {
+for (const tool of [{ type: "file_search", vector_store_ids: ["vs_1"] }]) {
   test(`built-in tool '${tool.type}' is refused with a 400 saying it is not supported yet`, async () => {
     const { client, stack, calls } = startTestStack();
     try {

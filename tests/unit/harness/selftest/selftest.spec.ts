@@ -1,6 +1,7 @@
 /**
  * The harness's own suite: a few tests of every shape a suite has (a streamed answer,
- * answers at once across turns, a tool call, a stream expected to fail), run by the
+ * answers at once across turns, a tool call, built-in tools (a web search, an MCP
+ * server's tool), a stream expected to fail), run by the
  * harness's unit tests on throwaway recordings to check what a user sees when things go
  * right and wrong. Not a product suite: `--suite selftest`.
  */
@@ -62,6 +63,22 @@ test("calls a tool", async ({ client, textModel }) => {
     previous_response_id: asked.id,
   });
   expect(answered.output_text).toContain("sunny");
+});
+
+test("uses built-in tools", async ({ client, textModel, mcpServer }) => {
+  const server = await mcpServer();
+  const response = await client.responses.create({
+    model: textModel,
+    input: "Search the web for the boiling point of myawesomeliquid, and ask the lab server too.",
+    tools: [{ type: "web_search" }, { type: "mcp", server_label: "lab", server_url: server.url }],
+  });
+  expect(response.output.map((item) => item.type)).toEqual([
+    "mcp_list_tools",
+    "web_search_call",
+    "mcp_call",
+    "message",
+  ]);
+  expect(response.output_text).toContain("-100");
 });
 
 test("expects a failed stream", async ({ client, textModel }) => {

@@ -1,6 +1,6 @@
 /**
- * Llama Stack 0.2's own recordings of its file_search tests (copied unchanged into
- * tests/unit/fixtures/llama-stack/), replayed under their Python test ids with the stack
+ * Llama Stack 0.2's own recordings of its file_search, web_search and MCP tests (copied
+ * unchanged into tests/unit/fixtures/llama-stack/recordings/), replayed under their Python test ids with the stack
  * on the real recorder: a request of ours replays only if it normalizes to the very
  * bytes Llama Stack sent, so these tests prove that the stack sends the same chunk
  * texts, tool definition and tool results upstream.
@@ -20,7 +20,7 @@ import type { ProviderConfig } from "../../../../stack/providers/registry.ts";
 import { REPO_ROOT } from "../helpers.ts";
 
 export const FIXTURES = join(REPO_ROOT, "tests/unit/fixtures/llama-stack");
-const RECORDINGS = join(FIXTURES, "recordings");
+export const RECORDINGS = join(FIXTURES, "recordings");
 
 // Llama Stack's OpenAI base URL ends in /v1 and the endpoint repeats it: the recorded path is /v1/v1/….
 const providers: ProviderConfig[] = [
@@ -98,12 +98,18 @@ export interface ReplayingStack {
   close(): void;
 }
 
-/** The stack on a recorder that replays only Llama Stack's recordings, and a client bound to `testId`. */
-export function replayingStack(testId: string): ReplayingStack {
+/** A fresh recordings folder holding Llama Stack's recordings, where its suite's test ids look for them. */
+export function llamaStackRecordingsFolder(): string {
   const root = mkdtempSync(join(tmpdir(), "llama-stack-replay-"));
   mkdirSync(join(root, "responses"));
   for (const file of readdirSync(RECORDINGS))
     copyFileSync(join(RECORDINGS, file), join(root, "responses", file));
+  return root;
+}
+
+/** The stack on a recorder that replays only Llama Stack's recordings, and a client bound to `testId`. */
+export function replayingStack(testId: string): ReplayingStack {
+  const root = llamaStackRecordingsFolder();
   const recorder = createRecorder({
     mode: "replay",
     recordingDir: root,
