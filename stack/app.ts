@@ -14,6 +14,7 @@ import { healthRoutes, modelsRoutes } from "./routes/models.ts";
 import { responsesRoutes } from "./routes/responses.ts";
 import { vectorStoresRoutes } from "./routes/vector-stores.ts";
 import { ResponseStore } from "./store/response-store.ts";
+import { createFileSearchTool } from "./tools/file-search/file-search-tool.ts";
 import { ToolRegistry } from "./tools/registry.ts";
 import type { BuiltinTool } from "./tools/types.ts";
 import { createSearchProvider, type SearchProviderConfig } from "./tools/web-search/search-provider.ts";
@@ -67,6 +68,7 @@ export function createStack(options: StackOptions): Stack {
     store,
     tools: new ToolRegistry([
       createWebSearchTool(options.search && createSearchProvider(options.search)),
+      createFileSearchTool(retrieval.vectorStores),
       ...(options.tools ?? []),
     ]),
     resolveProvider: (model) => providers.resolve(model),

@@ -40,36 +40,51 @@ const FILTER_FILES = [
 ];
 
 const FILTER_TESTS = {
-  test_response_file_search_filter_by_region: { type: "eq", key: "region", value: "us" },
-  test_response_file_search_filter_by_category: { type: "eq", key: "category", value: "marketing" },
+  test_response_file_search_filter_by_region: {
+    input: "What are the updates from the US region?",
+    filters: { type: "eq", key: "region", value: "us" },
+  },
+  test_response_file_search_filter_by_category: {
+    input: "Show me all marketing reports",
+    filters: { type: "eq", key: "category", value: "marketing" },
+  },
   test_response_file_search_filter_by_date_range: {
-    type: "and",
-    filters: [
-      { type: "gte", key: "date", value: 1672531200 },
-      { type: "lt", key: "date", value: 1680307200 },
-    ],
+    input: "What happened in Q1 2023?",
+    filters: {
+      type: "and",
+      filters: [
+        { type: "gte", key: "date", value: 1672531200 },
+        { type: "lt", key: "date", value: 1680307200 },
+      ],
+    },
   },
   test_response_file_search_filter_compound_and: {
-    type: "and",
-    filters: [
-      { type: "eq", key: "region", value: "us" },
-      { type: "eq", key: "category", value: "engineering" },
-    ],
+    input: "What are the engineering updates from the US?",
+    filters: {
+      type: "and",
+      filters: [
+        { type: "eq", key: "region", value: "us" },
+        { type: "eq", key: "category", value: "engineering" },
+      ],
+    },
   },
   test_response_file_search_filter_compound_or: {
-    type: "or",
-    filters: [
-      { type: "eq", key: "category", value: "marketing" },
-      { type: "eq", key: "category", value: "sales" },
-    ],
+    input: "Show me marketing and sales documents",
+    filters: {
+      type: "or",
+      filters: [
+        { type: "eq", key: "category", value: "marketing" },
+        { type: "eq", key: "category", value: "sales" },
+      ],
+    },
   },
 } as const;
 
 const idOf = (name: string) =>
   `tests/integration/responses/test_file_search.py::${name}[openai_client-txt=openai/gpt-4o]`;
 
-for (const [name, filters] of Object.entries(FILTER_TESTS)) {
-  test(`${name}: ingestion and search replay Llama Stack's embeddings and find what it found`, async () => {
+for (const [name, { input, filters }] of Object.entries(FILTER_TESTS)) {
+  test(`${name}: ingestion, search and the whole response replay Llama Stack's recordings`, async () => {
     const testId = idOf(name);
     const { client, close } = replayingStack(testId);
     try {
@@ -115,6 +130,25 @@ for (const [name, filters] of Object.entries(FILTER_TESTS)) {
           ).toEqual(normalizeFloats(message.content));
         }
       }
+
+      // The whole response: Llama Stack's first chat call (the knowledge_search tool), the
+      // search, and the chat call with its tool message all replay from its recordings.
+      const response = await client.responses.create({
+        model: "openai/gpt-4o",
+        input,
+        tools: [{ type: "file_search", vector_store_ids: [store.id], filters: filters as never }],
+        stream: false,
+        include: ["file_search_call.results"],
+      });
+      // The model may search more than once (in parallel); its answer comes last.
+      const calls = response.output.slice(0, -1);
+      expect(calls.length).toBeGreaterThan(0);
+      for (const call of calls) {
+        expect(call).toMatchObject({ type: "file_search_call", status: "completed" });
+        expect(call.type === "file_search_call" && call.results?.length).toBeGreaterThan(0);
+      }
+      expect(response.output.at(-1)?.type).toBe("message");
+      expect(response.output_text.length).toBeGreaterThan(0);
     } finally {
       close();
     }
