@@ -29,6 +29,8 @@ const PREFIXES: Record<string, string> = {
   function_call: "fc_",
   function_call_output: "fco_",
   tool_call: "call_",
+  file: "file-",
+  vector_store: "vs_",
 };
 
 /** Passthrough ports with counters for ids and a clock that ticks once per reading. */

@@ -221,10 +221,8 @@ test("malformed arguments from the model are passed on verbatim", async () => {
   }
 });
 
-for (const tool of [
-  { type: "file_search", vector_store_ids: ["vs_1"] },
-  { type: "mcp", server_label: "docs", server_url: "http://127.0.0.1:9/mcp" },
-]) {
+// file_search is served now (tests/unit/stack/file-search.test.ts).
+for (const tool of [{ type: "mcp", server_label: "docs", server_url: "http://127.0.0.1:9/mcp" }]) {
   test(`built-in tool '${tool.type}' is refused with a 400 saying it is not supported yet`, async () => {
     const { client, stack, calls } = startTestStack();
     try {
