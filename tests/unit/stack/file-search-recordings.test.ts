@@ -4,12 +4,17 @@
  * requests Llama Stack sent (same chunk texts, so they replay), mint the file ids it
  * minted, and find what it found, with the scores and attributes it printed for the model.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { toFile } from "openai";
 import { knowledgeSearchParts } from "../../../stack/tools/file-search/knowledge-search.ts";
+import { extractText } from "../../../stack/vector-stores/ingestion/extract.ts";
 import type { SearchHit } from "../../../stack/vector-stores/objects.ts";
+import { collect } from "./helpers.ts";
 import {
   EMBEDDING,
+  FIXTURES,
   normalizeFloats,
   recordedChats,
   recordedEmbeddingInputs,
@@ -159,4 +164,88 @@ test("the embeddings requests replayed are exactly the chunk texts Llama Stack s
   // One call per file (its single chunk), then one per search query.
   const inputs = recordedEmbeddingInputs(idOf("test_response_file_search_filter_by_region"));
   for (const file of FILTER_FILES) expect(inputs).toContainEqual([file.content]);
+});
+
+const toolResponsesId = (name: string, suffix = "") =>
+  `tests/integration/responses/test_tool_responses.py::${name}[openai_client-txt=openai/gpt-4o:emb=openai/text-embedding-3-small:dim=1536${suffix}]`;
+
+test("test_response_non_streaming_file_search (text): the file's chunk, the tool and the search replay", async () => {
+  const testId = toolResponsesId("test_response_non_streaming_file_search", "-llama_experts");
+  const { client, close } = replayingStack(testId);
+  try {
+    const store = await client.vectorStores.create({ name: "test_vector_store", ...EMBEDDING });
+    const file = await client.files.create({
+      file: await toFile(
+        Buffer.from("Llama 4 Maverick has 128 experts"),
+        "test_response_non_streaming_file_search.txt",
+      ),
+      purpose: "assistants",
+    });
+    const attached = await client.vectorStores.files.createAndPoll(store.id, { file_id: file.id });
+    expect(attached).toMatchObject({ status: "completed", last_error: null });
+
+    // Llama Stack recorded this test before it minted deterministic file ids: the chat call
+    // after the search names a random file id, which no run can reproduce. Everything up to
+    // it replays: the first chat call (the knowledge_search tool), the search's embeddings.
+    const events = await collect(
+      await client.responses.create({
+        model: "openai/gpt-4o",
+        input: "How many experts does the Llama 4 Maverick model have?",
+        tools: [{ type: "file_search", vector_store_ids: [store.id] }],
+        include: ["file_search_call.results"],
+        stream: true,
+      }),
+    );
+    const done = events.find((event) => event.type === "response.output_item.done");
+    expect(done?.type === "response.output_item.done" && done.item).toMatchObject({
+      type: "file_search_call",
+      status: "completed",
+      results: [{ file_id: file.id, text: "Llama 4 Maverick has 128 experts" }],
+    });
+    const last = events.at(-1);
+    expect(last?.type).toBe("response.failed");
+    expect(JSON.stringify(last)).toContain("/v1/chat/completions");
+  } finally {
+    close();
+  }
+});
+
+test("test_response_non_streaming_file_search_empty_vector_store replays end to end", async () => {
+  const { client, close } = replayingStack(
+    toolResponsesId("test_response_non_streaming_file_search_empty_vector_store"),
+  );
+  try {
+    const store = await client.vectorStores.create({ name: "test_vector_store", ...EMBEDDING });
+    const response = await client.responses.create({
+      model: "openai/gpt-4o",
+      input: "How many experts does the Llama 4 Maverick model have?",
+      tools: [{ type: "file_search", vector_store_ids: [store.id] }],
+      stream: false,
+      include: ["file_search_call.results"],
+    });
+    expect(response.output.length).toBeGreaterThan(1);
+    expect(response.output[0]).toMatchObject({ type: "file_search_call", status: "completed", results: [] });
+    expect(
+      response.output[0]?.type === "file_search_call" && response.output[0].queries.length,
+    ).toBeGreaterThan(0);
+    expect(response.output_text.length).toBeGreaterThan(0);
+  } finally {
+    close();
+  }
+});
+
+test("the fixture PDF: PDF.js gives pypdf's words in pypdf's order; only the whitespace differs", async () => {
+  const pypdfChunks = recordedEmbeddingInputs(
+    toolResponsesId("test_response_non_streaming_file_search", "-llama_experts_pdf"),
+  ).find((inputs) => inputs.length === 2);
+  const ours = await extractText(
+    "llama_stack_and_models.pdf",
+    readFileSync(join(FIXTURES, "llama_stack_and_models.pdf")),
+  );
+  const words = (text: string) => text.split(/\s+/).filter(Boolean);
+  // The whole document is Llama Stack's first chunk (498 tokens < 800).
+  expect(words(ours)).toEqual(words(pypdfChunks?.[0] ?? ""));
+  // pypdf writes "Llama  Stack  \n…" and breaks justified lines word by word; PDF.js does not.
+  expect(ours.startsWith("Llama Stack\nLlama Stack Overview\n")).toBe(true);
+  expect(pypdfChunks?.[0]?.startsWith("Llama  Stack  \nLlama  Stack  Overview  \n")).toBe(true);
 });
