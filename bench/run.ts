@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark the project's speed and memory targets rest on.
  * Numbers are medians of interleaved rounds, ratios taken within the same run.
  */
+import { benchProxy } from "./proxy.bench.ts";
 import { type BenchResult, benchRecorder } from "./recorder.bench.ts";
 import { benchStack } from "./stack.bench.ts";
 import { benchSuite } from "./suite.bench.ts";
@@ -9,6 +10,7 @@ import { benchVectorSearch } from "./vector-search.bench.ts";
 
 const sections: Array<() => Promise<BenchResult>> = [
   benchRecorder,
+  benchProxy,
   benchStack,
   benchVectorSearch,
   benchSuite,

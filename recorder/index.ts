@@ -4,6 +4,7 @@
  */
 export { ApiRecorder, createRecorder, type RecorderOptions } from "./api-recorder.ts";
 export type { Interaction } from "./core.ts";
+export { CurrentTest, type RecorderPorts } from "./current-test.ts";
 export { ID_PREFIXES } from "./deterministic-ids.ts";
 export { accumulateChatStream, type ChatStreamSummary } from "./http/chat-stream.ts";
 export { type EndpointKind, endpointKind, unwrapTyped } from "./http/endpoints.ts";
@@ -22,6 +23,7 @@ export {
 } from "./mode.ts";
 export { REDACTED } from "./redact.ts";
 export {
+  defaultRecordCommand,
   type MissedRequest,
   type NearestRecording,
   type RecordCommandHint,
@@ -45,6 +47,7 @@ export { COMMON_SUITE, RecordingStore, suiteOfTestId } from "./storage/recording
 export {
   currentTestId,
   LLAMA_STACK_ID_ANNOTATION,
+  OGX_PROVIDER_DATA_HEADER,
   PROVIDER_DATA_HEADER,
   runWithTestId,
   TEST_ID_HEADER,

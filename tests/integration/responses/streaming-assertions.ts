@@ -17,7 +17,7 @@ export async function collectEvents(
 
 const TERMINAL = new Set(["response.completed", "response.incomplete", "response.failed"]);
 
-export function eventTypes(events: ResponseStreamEvent[]): string[] {
+function eventTypes(events: ResponseStreamEvent[]): string[] {
   return events.map((event) => event.type);
 }
 
@@ -68,12 +68,6 @@ export function finalResponse(events: ResponseStreamEvent[]): Response {
     throw new Error(`The stream did not end with a terminal event: ${eventTypes(events).join(", ")}`);
   }
   return terminal.response;
-}
-
-/** Every event that names the response names the same one. */
-export function expectOneResponseId(events: ResponseStreamEvent[]): void {
-  const ids = new Set(events.flatMap((event) => ("response" in event ? [event.response.id] : [])));
-  expect([...ids], "response ids across events").toHaveLength(1);
 }
 
 /** The text of a response's output messages, as the SDK's `output_text` joins it. */
@@ -230,23 +224,22 @@ export class StreamingValidator {
 }
 
 /**
- * Beyond the Python suite, what OpenAI's event stream promises: sequence numbers 0, 1, 2, …;
- * each output item added before it is done, once, with its final form in `done` and in the
- * final response at its output index.
+ * Beyond the Python suite, what OpenAI's event stream promises: the basic sequence (no
+ * `response.failed` unless the test accepts it), and each output item added before it is
+ * done, once, with its final form in `done` and in the final response at its output index.
  */
-export function expectWellFormedStream(events: ResponseStreamEvent[]): void {
-  expect(
-    events.map((event) => event.sequence_number),
-    "sequence numbers",
-  ).toEqual(events.map((_, index) => index));
+export function expectWellFormedStream(
+  events: ResponseStreamEvent[],
+  options: EventSequenceOptions = {},
+): void {
+  expectBasicEventSequence(events, options);
   const added = events.filter((event) => event.type === "response.output_item.added");
   const done = events.filter((event) => event.type === "response.output_item.done");
   expect(
     done.map((event) => event.item.id),
     "items done, in the order added",
   ).toEqual(added.map((event) => event.item.id));
-  const terminal = events.at(-1);
-  const output = terminal && "response" in terminal ? terminal.response.output : [];
+  const { output } = finalResponse(events);
   for (const event of done) {
     expect(output[event.output_index], `output[${event.output_index}] is the item done there`).toEqual(
       event.item,
@@ -256,4 +249,18 @@ export function expectWellFormedStream(events: ResponseStreamEvent[]): void {
     );
     expect(addedAt, `${event.item.id} added before done`).toBeLessThan(events.indexOf(event));
   }
+}
+
+/** Text arrives in pieces: several deltas, each non-empty, that join to the item's final text. */
+export function expectIncrementalText(events: ResponseStreamEvent[], minimumDeltas = 2): string {
+  const deltas = events.filter((event) => event.type === "response.output_text.delta");
+  expect(deltas.length, "output_text.delta events").toBeGreaterThanOrEqual(minimumDeltas);
+  for (const delta of deltas) expect(delta.delta.length, "a delta's text").toBeGreaterThan(0);
+  const streamed = deltas.map((delta) => delta.delta).join("");
+  const done = events.filter((event) => event.type === "response.output_text.done");
+  expect(done.map((event) => event.text).join(""), "output_text.done holds the deltas joined").toBe(streamed);
+  expect(outputTextOf(finalResponse(events)), "the final response's text is the deltas joined").toBe(
+    streamed,
+  );
+  return streamed;
 }
