@@ -12,6 +12,7 @@ import type { ResponseFileSearchToolCall } from "openai/resources/responses/resp
 import { z } from "zod";
 import { filterSchema } from "../../vector-stores/filters.ts";
 import type { VectorStoreService } from "../../vector-stores/service.ts";
+import { parseArguments } from "../arguments.ts";
 import { definitionToChatTool } from "../chat-tool.ts";
 import type { BuiltinTool, CallContext, CallOutcome, ItemPosition, ToolCallRequest } from "../types.ts";
 import {
@@ -128,11 +129,6 @@ function startSearch(
 }
 
 function queryOf(text: string): string | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    const query = value && typeof value === "object" ? (value as { query?: unknown }).query : undefined;
-    return typeof query === "string" ? query : undefined;
-  } catch {
-    return undefined;
-  }
+  const query = parseArguments(text)?.query;
+  return typeof query === "string" ? query : undefined;
 }
