@@ -150,6 +150,8 @@ for (const [name, { input, filters }] of Object.entries(FILTER_TESTS)) {
       expect(calls.length).toBeGreaterThan(0);
       for (const call of calls) {
         expect(call).toMatchObject({ type: "file_search_call", status: "completed" });
+        // Minted per test by the recorder, so the response is the same bytes on every run.
+        expect(call.id).toMatch(/^fs_\d+$/);
         expect(call.type === "file_search_call" && call.results?.length).toBeGreaterThan(0);
       }
       expect(response.output.at(-1)?.type).toBe("message");
