@@ -171,7 +171,9 @@ export class VectorStoreService {
   fileContent(storeId: string, fileId: string) {
     const row = this.#storeFile(storeId, fileId);
     const file = this.#deps.files.get(fileId);
-    const content = this.#deps.db.fileChunks(storeId, fileId).map((text) => ({ type: "text" as const, text }));
+    const content = this.#deps.db
+      .fileChunks(storeId, fileId)
+      .map((text) => ({ type: "text" as const, text }));
     return {
       object: "vector_store.file_content.page" as const,
       file_id: fileId,
