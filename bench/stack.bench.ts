@@ -15,6 +15,7 @@ import {
   createRecorder,
   currentTestId,
   type FetchLike,
+  isInferenceRecording,
   isToolRecording,
   type Recording,
 } from "../recorder/index.ts";
@@ -149,6 +150,7 @@ function replaysOf(recorder: ApiRecorder, recordings: Recording[], client: OpenA
       return () =>
         recorder.invokeTool(provider, tool_name, kwargs, noNetwork as () => Promise<unknown>).then(() => 1);
     }
+    if (!isInferenceRecording(recording)) throw new Error("the scenario records only inference and tools");
     const body = recording.request.body as OpenAI.ChatCompletionCreateParamsStreaming;
     return async () => {
       let chunks = 0;
@@ -258,6 +260,7 @@ async function measure(scenario: Scenario): Promise<Measured> {
 
 function order(recording: Recording): number {
   if (isToolRecording(recording)) return 1.5;
+  if (!isInferenceRecording(recording)) return 0;
   const messages = (recording.request.body as { messages?: unknown[] }).messages ?? [];
   return messages.length;
 }

@@ -18,6 +18,7 @@ export const ID_PREFIXES: Readonly<Record<string, string>> = {
   conversation: "conv_",
   function_call_output: "fco_",
   web_search_call: "ws_",
+  file_search_call: "fs_",
   mcp_list_tools: "mcpl_",
   mcp_call: "mcp_",
   mcp_approval_request: "mcpr_",

@@ -15,6 +15,7 @@ import { healthRoutes, modelsRoutes } from "./routes/models.ts";
 import { responsesRoutes } from "./routes/responses.ts";
 import { vectorStoresRoutes } from "./routes/vector-stores.ts";
 import { ResponseStore } from "./store/response-store.ts";
+import { createFileSearchTool } from "./tools/file-search/file-search-tool.ts";
 import { createMcpTool, type McpOptions } from "./tools/mcp/mcp-tool.ts";
 import { ToolRegistry } from "./tools/registry.ts";
 import type { BuiltinTool } from "./tools/types.ts";
@@ -82,6 +83,7 @@ export function createStack(options: StackOptions): Stack {
     tools: new ToolRegistry([
       createWebSearchTool(options.search && createSearchProvider(options.search)),
       createMcpTool(options.mcp),
+      createFileSearchTool(retrieval.vectorStores),
       ...(options.tools ?? []),
     ]),
     resolveProvider: (model) => providers.resolve(model),

@@ -86,6 +86,7 @@ export async function prepareResponse(
     ids: deps.ids,
     previous: previous?.response,
     input: inputItems,
+    include: body.include ?? [],
     signal,
   });
   return { body, provider, initial, inputItems, context: [...history, ...inputItems], messages, tools };
@@ -157,6 +158,8 @@ class ToolLoop {
   incomplete: IncompleteReason | undefined;
   /** The conversation so far: what a continuation of this response starts from. */
   messages: ChatMessage[];
+  /** Files the built-in calls so far let the model cite, for the answer's annotations. */
+  readonly citations: Record<string, string> = {};
 
   readonly #prepared: PreparedResponse;
   readonly #deps: ResponseDeps;
@@ -174,7 +177,12 @@ class ToolLoop {
     yield* runCalls(tools.preamble, this.output, 1);
     const maxTurns = body.max_infer_iters ?? DEFAULT_MAX_INFER_ITERS;
     for (let turn = 1; ; turn++) {
-      const translator = new ChatStreamTranslator(this.#deps.ids, this.output, tools.isBuiltin);
+      const translator = new ChatStreamTranslator(
+        this.#deps.ids,
+        this.output,
+        tools.isBuiltin,
+        this.citations,
+      );
       yield* this.#infer(translator);
       const finishedShort = incompleteReason(translator.finishReason);
       for (const event of translator.finish(finishedShort ? "incomplete" : "completed")) yield event;
@@ -196,6 +204,7 @@ class ToolLoop {
       }
       const started = builtinCalls.map((call) => this.#start(call));
       const outcomes = yield* this.#run(started);
+      for (const outcome of outcomes) Object.assign(this.citations, outcome.citations);
       const results = builtinCalls.map((call, index) =>
         toolMessage(call.callId, outcomes[index]?.result ?? "Tool execution failed"),
       );

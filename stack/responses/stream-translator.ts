@@ -16,6 +16,7 @@ import type {
   ResponseOutputText,
   ResponseUsage,
 } from "openai/resources/responses/responses";
+import { extractCitations } from "../tools/file-search/citations.ts";
 import { type AssistantMessage, toolCall } from "./chat-messages.ts";
 import type { Ids } from "./ids.ts";
 import type { OutputItem } from "./items.ts";
@@ -57,6 +58,8 @@ export class ChatStreamTranslator {
   /** The response's output, shared across turns; this turn appends to it. */
   readonly #output: OutputItem[];
   readonly #isBuiltin: (name: string) => boolean;
+  /** Files the model may cite (id → filename), from the built-in calls before this turn. */
+  readonly #citations: Readonly<Record<string, string>>;
   /** Output indexes of the items this turn opened, in order. */
   readonly #opened: number[] = [];
   #message: MessageState | undefined;
@@ -64,10 +67,16 @@ export class ChatStreamTranslator {
   #refusal = "";
   readonly #calls = new Map<number, CallState>();
 
-  constructor(ids: Ids, output: OutputItem[] = [], isBuiltin: (name: string) => boolean = () => false) {
+  constructor(
+    ids: Ids,
+    output: OutputItem[] = [],
+    isBuiltin: (name: string) => boolean = () => false,
+    citations: Readonly<Record<string, string>> = {},
+  ) {
     this.#ids = ids;
     this.#output = output;
     this.#isBuiltin = isBuiltin;
+    this.#citations = citations;
   }
 
   /** The items this turn added to the output. */
@@ -195,6 +204,11 @@ export class ChatStreamTranslator {
     const where = { item_id: message.item.id, output_index: message.outputIndex };
     for (const [contentIndex, part] of message.item.content.entries()) {
       if (part.type === "output_text") {
+        // The streamed deltas kept the model's `<|file-…|>` markers; the finished text has
+        // annotations in their place (as Llama Stack's message does).
+        const cited = extractCitations(part.text, this.#citations);
+        part.text = cited.text;
+        part.annotations = cited.annotations;
         yield {
           type: "response.output_text.done",
           ...where,

@@ -36,6 +36,8 @@ export interface PrepareContext {
   previous: ResponseObject | undefined;
   /** This request's input items. */
   input: readonly StoredInputItem[];
+  /** The request's `include` (e.g. `file_search_call.results`). */
+  include?: readonly string[] | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -100,4 +102,9 @@ export interface CallOutcome {
   events(at: ItemPosition): PendingEvent[];
   /** What the model reads in the tool message that answers the call; none for a preamble item. */
   result?: ToolResultContent;
+  /**
+   * Files the result lets the model cite (id → filename): `<|file-…|>` markers in the
+   * answer become `file_citation` annotations, as Llama Stack makes them for file_search.
+   */
+  citations?: Readonly<Record<string, string>>;
 }

@@ -164,15 +164,25 @@ export class VectorStoreService {
     return { id: fileId, object: "vector_store.file.deleted" as const, deleted: true };
   }
 
-  /** The file's chunk texts in order, Llama Stack's `files/{id}/content`. */
+  /**
+   * The file's chunk texts in order: Llama Stack's shape (`file_id`, `filename`,
+   * `attributes`, `content`) and OpenAI's page (`data`) in one, for either client.
+   */
   fileContent(storeId: string, fileId: string) {
     const row = this.#storeFile(storeId, fileId);
     const file = this.#deps.files.get(fileId);
+    const content = this.#deps.db
+      .fileChunks(storeId, fileId)
+      .map((text) => ({ type: "text" as const, text }));
     return {
+      object: "vector_store.file_content.page" as const,
       file_id: fileId,
       filename: file?.filename ?? "",
       attributes: row.attributes,
-      content: this.#deps.db.fileChunks(storeId, fileId).map((text) => ({ type: "text" as const, text })),
+      content,
+      data: content,
+      has_more: false,
+      next_page: null,
     };
   }
 

@@ -10,6 +10,7 @@
 import type { ResponseFunctionWebSearch } from "openai/resources/responses/responses";
 import { z } from "zod";
 import { invalidParameter } from "../../errors.ts";
+import { parseArguments } from "../arguments.ts";
 import { definitionToChatTool } from "../chat-tool.ts";
 import { isErrorResult, resultContent, unwrapToolResult } from "../tool-result.ts";
 import type { BuiltinTool, CallContext, CallOutcome, ItemPosition, ToolCallRequest } from "../types.ts";
@@ -106,15 +107,4 @@ function startSearch(provider: SearchProvider, call: ToolCallRequest, context: C
       }
     },
   };
-}
-
-function parseArguments(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === "object" && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -4,12 +4,17 @@
  * requests Llama Stack sent (same chunk texts, so they replay), mint the file ids it
  * minted, and find what it found, with the scores and attributes it printed for the model.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { toFile } from "openai";
 import { knowledgeSearchParts } from "../../../stack/tools/file-search/knowledge-search.ts";
+import { extractText } from "../../../stack/vector-stores/ingestion/extract.ts";
 import type { SearchHit } from "../../../stack/vector-stores/objects.ts";
+import { collect } from "./helpers.ts";
 import {
   EMBEDDING,
+  FIXTURES,
   normalizeFloats,
   recordedChats,
   recordedEmbeddingInputs,
@@ -40,36 +45,51 @@ const FILTER_FILES = [
 ];
 
 const FILTER_TESTS = {
-  test_response_file_search_filter_by_region: { type: "eq", key: "region", value: "us" },
-  test_response_file_search_filter_by_category: { type: "eq", key: "category", value: "marketing" },
+  test_response_file_search_filter_by_region: {
+    input: "What are the updates from the US region?",
+    filters: { type: "eq", key: "region", value: "us" },
+  },
+  test_response_file_search_filter_by_category: {
+    input: "Show me all marketing reports",
+    filters: { type: "eq", key: "category", value: "marketing" },
+  },
   test_response_file_search_filter_by_date_range: {
-    type: "and",
-    filters: [
-      { type: "gte", key: "date", value: 1672531200 },
-      { type: "lt", key: "date", value: 1680307200 },
-    ],
+    input: "What happened in Q1 2023?",
+    filters: {
+      type: "and",
+      filters: [
+        { type: "gte", key: "date", value: 1672531200 },
+        { type: "lt", key: "date", value: 1680307200 },
+      ],
+    },
   },
   test_response_file_search_filter_compound_and: {
-    type: "and",
-    filters: [
-      { type: "eq", key: "region", value: "us" },
-      { type: "eq", key: "category", value: "engineering" },
-    ],
+    input: "What are the engineering updates from the US?",
+    filters: {
+      type: "and",
+      filters: [
+        { type: "eq", key: "region", value: "us" },
+        { type: "eq", key: "category", value: "engineering" },
+      ],
+    },
   },
   test_response_file_search_filter_compound_or: {
-    type: "or",
-    filters: [
-      { type: "eq", key: "category", value: "marketing" },
-      { type: "eq", key: "category", value: "sales" },
-    ],
+    input: "Show me marketing and sales documents",
+    filters: {
+      type: "or",
+      filters: [
+        { type: "eq", key: "category", value: "marketing" },
+        { type: "eq", key: "category", value: "sales" },
+      ],
+    },
   },
 } as const;
 
 const idOf = (name: string) =>
   `tests/integration/responses/test_file_search.py::${name}[openai_client-txt=openai/gpt-4o]`;
 
-for (const [name, filters] of Object.entries(FILTER_TESTS)) {
-  test(`${name}: ingestion and search replay Llama Stack's embeddings and find what it found`, async () => {
+for (const [name, { input, filters }] of Object.entries(FILTER_TESTS)) {
+  test(`${name}: ingestion, search and the whole response replay Llama Stack's recordings`, async () => {
     const testId = idOf(name);
     const { client, close } = replayingStack(testId);
     try {
@@ -115,6 +135,27 @@ for (const [name, filters] of Object.entries(FILTER_TESTS)) {
           ).toEqual(normalizeFloats(message.content));
         }
       }
+
+      // The whole response: Llama Stack's first chat call (the knowledge_search tool), the
+      // search, and the chat call with its tool message all replay from its recordings.
+      const response = await client.responses.create({
+        model: "openai/gpt-4o",
+        input,
+        tools: [{ type: "file_search", vector_store_ids: [store.id], filters: filters as never }],
+        stream: false,
+        include: ["file_search_call.results"],
+      });
+      // The model may search more than once (in parallel); its answer comes last.
+      const calls = response.output.slice(0, -1);
+      expect(calls.length).toBeGreaterThan(0);
+      for (const call of calls) {
+        expect(call).toMatchObject({ type: "file_search_call", status: "completed" });
+        // Minted per test by the recorder, so the response is the same bytes on every run.
+        expect(call.id).toMatch(/^fs_\d+$/);
+        expect(call.type === "file_search_call" && call.results?.length).toBeGreaterThan(0);
+      }
+      expect(response.output.at(-1)?.type).toBe("message");
+      expect(response.output_text.length).toBeGreaterThan(0);
     } finally {
       close();
     }
@@ -125,4 +166,88 @@ test("the embeddings requests replayed are exactly the chunk texts Llama Stack s
   // One call per file (its single chunk), then one per search query.
   const inputs = recordedEmbeddingInputs(idOf("test_response_file_search_filter_by_region"));
   for (const file of FILTER_FILES) expect(inputs).toContainEqual([file.content]);
+});
+
+const toolResponsesId = (name: string, suffix = "") =>
+  `tests/integration/responses/test_tool_responses.py::${name}[openai_client-txt=openai/gpt-4o:emb=openai/text-embedding-3-small:dim=1536${suffix}]`;
+
+test("test_response_non_streaming_file_search (text): the file's chunk, the tool and the search replay", async () => {
+  const testId = toolResponsesId("test_response_non_streaming_file_search", "-llama_experts");
+  const { client, close } = replayingStack(testId);
+  try {
+    const store = await client.vectorStores.create({ name: "test_vector_store", ...EMBEDDING });
+    const file = await client.files.create({
+      file: await toFile(
+        Buffer.from("Llama 4 Maverick has 128 experts"),
+        "test_response_non_streaming_file_search.txt",
+      ),
+      purpose: "assistants",
+    });
+    const attached = await client.vectorStores.files.createAndPoll(store.id, { file_id: file.id });
+    expect(attached).toMatchObject({ status: "completed", last_error: null });
+
+    // Llama Stack recorded this test before it minted deterministic file ids: the chat call
+    // after the search names a random file id, which no run can reproduce. Everything up to
+    // it replays: the first chat call (the knowledge_search tool), the search's embeddings.
+    const events = await collect(
+      await client.responses.create({
+        model: "openai/gpt-4o",
+        input: "How many experts does the Llama 4 Maverick model have?",
+        tools: [{ type: "file_search", vector_store_ids: [store.id] }],
+        include: ["file_search_call.results"],
+        stream: true,
+      }),
+    );
+    const done = events.find((event) => event.type === "response.output_item.done");
+    expect(done?.type === "response.output_item.done" && done.item).toMatchObject({
+      type: "file_search_call",
+      status: "completed",
+      results: [{ file_id: file.id, text: "Llama 4 Maverick has 128 experts" }],
+    });
+    const last = events.at(-1);
+    expect(last?.type).toBe("response.failed");
+    expect(JSON.stringify(last)).toContain("/v1/chat/completions");
+  } finally {
+    close();
+  }
+});
+
+test("test_response_non_streaming_file_search_empty_vector_store replays end to end", async () => {
+  const { client, close } = replayingStack(
+    toolResponsesId("test_response_non_streaming_file_search_empty_vector_store"),
+  );
+  try {
+    const store = await client.vectorStores.create({ name: "test_vector_store", ...EMBEDDING });
+    const response = await client.responses.create({
+      model: "openai/gpt-4o",
+      input: "How many experts does the Llama 4 Maverick model have?",
+      tools: [{ type: "file_search", vector_store_ids: [store.id] }],
+      stream: false,
+      include: ["file_search_call.results"],
+    });
+    expect(response.output.length).toBeGreaterThan(1);
+    expect(response.output[0]).toMatchObject({ type: "file_search_call", status: "completed", results: [] });
+    expect(
+      response.output[0]?.type === "file_search_call" && response.output[0].queries.length,
+    ).toBeGreaterThan(0);
+    expect(response.output_text.length).toBeGreaterThan(0);
+  } finally {
+    close();
+  }
+});
+
+test("the fixture PDF: PDF.js gives pypdf's words in pypdf's order; only the whitespace differs", async () => {
+  const pypdfChunks = recordedEmbeddingInputs(
+    toolResponsesId("test_response_non_streaming_file_search", "-llama_experts_pdf"),
+  ).find((inputs) => inputs.length === 2);
+  const ours = await extractText(
+    "llama_stack_and_models.pdf",
+    readFileSync(join(FIXTURES, "llama_stack_and_models.pdf")),
+  );
+  const words = (text: string) => text.split(/\s+/).filter(Boolean);
+  // The whole document is Llama Stack's first chunk (498 tokens < 800).
+  expect(words(ours)).toEqual(words(pypdfChunks?.[0] ?? ""));
+  // pypdf writes "Llama  Stack  \n…" and breaks justified lines word by word; PDF.js does not.
+  expect(ours.startsWith("Llama Stack\nLlama Stack Overview\n")).toBe(true);
+  expect(pypdfChunks?.[0]?.startsWith("Llama  Stack  \nLlama  Stack  Overview  \n")).toBe(true);
 });

@@ -3,11 +3,14 @@
  * provider answers from ./scripts, ids and clock are deterministic, and every request
  * that leaves the stack is captured so tests can check what went upstream.
  */
-import { relative } from "node:path";
+import { copyFileSync, mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type TestInfo, test } from "@playwright/test";
 import OpenAI from "openai";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
+import { type ApiRecorder, createRecorder } from "../../../recorder/index.ts";
 import { createStack, type Stack, type StackOptions } from "../../../stack/app.ts";
 import { createPassthroughPorts } from "../../../stack/passthrough-ports.ts";
 import type { StackPorts, UpstreamFetch } from "../../../stack/ports.ts";
@@ -29,6 +32,8 @@ const PREFIXES: Record<string, string> = {
   function_call: "fc_",
   function_call_output: "fco_",
   tool_call: "call_",
+  file: "file-",
+  vector_store: "vs_",
 };
 
 /** Passthrough ports with counters for ids and a clock that ticks once per reading. */
@@ -173,3 +178,28 @@ export const weatherTool = {
   },
   strict: null,
 };
+
+/**
+ * A recorder that only replays, from a temporary recordings folder holding `files`
+ * (recording file name → where its content is) under `responses/`; it never reaches upstream.
+ */
+/** A fresh recordings folder holding `files` (name → source) where the responses suite's test ids look. */
+export function recordingsFolder(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), "replay-only-"));
+  mkdirSync(join(root, "responses"));
+  for (const [name, source] of Object.entries(files)) copyFileSync(source, join(root, "responses", name));
+  return root;
+}
+
+export function replayOnlyRecorder(files: Record<string, string>): { recorder: ApiRecorder; root: string } {
+  const root = recordingsFolder(files);
+  const recorder = createRecorder({
+    mode: "replay",
+    recordingDir: root,
+    env: {},
+    upstream: async () => {
+      throw new Error("replay must not reach upstream");
+    },
+  });
+  return { recorder, root };
+}

@@ -3,17 +3,16 @@
  * sends the body Llama Stack sent, so the Python recording answers it unchanged, in
  * library mode and over HTTP alike.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import OpenAI from "openai";
 import type { Response as OpenAIResponse } from "openai/resources/responses/responses";
-import { createRecorder, testIdHeaders } from "../../../recorder/index.ts";
+import { testIdHeaders } from "../../../recorder/index.ts";
 import { createStack } from "../../../stack/app.ts";
 import type { ProviderConfig } from "../../../stack/providers/registry.ts";
 import { startStackServer } from "../../../stack/server.ts";
-import { collect, REPO_ROOT, weatherTool } from "./helpers.ts";
+import { collect, REPO_ROOT, replayOnlyRecorder, weatherTool } from "./helpers.ts";
 
 const SEED_TEST_ID =
   "tests/integration/responses/test_tool_responses.py::test_response_function_call_ordering_2[client_with_models-txt=openai/gpt-4o]";
@@ -34,21 +33,9 @@ const params = {
 };
 
 function replayingRecorder() {
-  const root = mkdtempSync(join(tmpdir(), "seed-replay-"));
-  mkdirSync(join(root, "responses"));
-  copyFileSync(
-    join(REPO_ROOT, "tests/unit/fixtures/seed-recording.json"),
-    join(root, "responses", `${SEED_HASH}.json`),
-  );
-  const recorder = createRecorder({
-    mode: "replay",
-    recordingDir: root,
-    env: {},
-    upstream: async () => {
-      throw new Error("replay must not reach OpenAI");
-    },
+  return replayOnlyRecorder({
+    [`${SEED_HASH}.json`]: join(REPO_ROOT, "tests/unit/fixtures/seed-recording.json"),
   });
-  return { recorder, root };
 }
 
 async function askBothWays(client: OpenAI): Promise<OpenAIResponse[]> {

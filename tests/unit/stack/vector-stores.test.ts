@@ -214,6 +214,9 @@ test("a PDF and a static chunking strategy: small windows make many overlapping 
     const content = (await client.get(`/vector_stores/${small.id}/files/${pdf.id}/content`)) as {
       content: Array<{ text: string }>;
     };
+    // The SDK's own reader sees the same chunks, as OpenAI's page.
+    const page = await client.vectorStores.files.content(pdf.id, { vector_store_id: small.id });
+    expect(page.data.map((part) => part.text)).toEqual(content.content.map((part) => part.text));
     // Windows of 100 tokens every 50 tokens: each chunk's second half opens the next one.
     expect(content.content.length).toBeGreaterThan(4);
     const [first = "", second = ""] = content.content.map((part) => part.text);

@@ -5,19 +5,13 @@
  * bytes Llama Stack sent, so these tests prove that the stack sends the same chunk
  * texts, tool definition and tool results upstream.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import OpenAI from "openai";
-import {
-  accumulateChatStream,
-  createRecorder,
-  testIdHeaders,
-  unwrapTyped,
-} from "../../../../recorder/index.ts";
+import { accumulateChatStream, testIdHeaders, unwrapTyped } from "../../../../recorder/index.ts";
 import { createStack, type Stack } from "../../../../stack/app.ts";
 import type { ProviderConfig } from "../../../../stack/providers/registry.ts";
-import { REPO_ROOT } from "../helpers.ts";
+import { REPO_ROOT, recordingsFolder, replayOnlyRecorder } from "../helpers.ts";
 
 export const FIXTURES = join(REPO_ROOT, "tests/unit/fixtures/llama-stack");
 export const RECORDINGS = join(FIXTURES, "recordings");
@@ -98,26 +92,18 @@ export interface ReplayingStack {
   close(): void;
 }
 
+function llamaStackFiles(): Record<string, string> {
+  return Object.fromEntries(readdirSync(RECORDINGS).map((file) => [file, join(RECORDINGS, file)]));
+}
+
 /** A fresh recordings folder holding Llama Stack's recordings, where its suite's test ids look for them. */
 export function llamaStackRecordingsFolder(): string {
-  const root = mkdtempSync(join(tmpdir(), "llama-stack-replay-"));
-  mkdirSync(join(root, "responses"));
-  for (const file of readdirSync(RECORDINGS))
-    copyFileSync(join(RECORDINGS, file), join(root, "responses", file));
-  return root;
+  return recordingsFolder(llamaStackFiles());
 }
 
 /** The stack on a recorder that replays only Llama Stack's recordings, and a client bound to `testId`. */
 export function replayingStack(testId: string): ReplayingStack {
-  const root = llamaStackRecordingsFolder();
-  const recorder = createRecorder({
-    mode: "replay",
-    recordingDir: root,
-    env: {},
-    upstream: async () => {
-      throw new Error("replay must not reach OpenAI");
-    },
-  });
+  const { recorder, root } = replayOnlyRecorder(llamaStackFiles());
   const stack = createStack({ ports: recorder, providers });
   const client = new OpenAI({
     baseURL: "http://stack.local/v1",
