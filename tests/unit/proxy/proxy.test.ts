@@ -3,6 +3,8 @@
  * client: streams relayed as they arrive, the test id from every header form, and a
  * clear answer for every request it cannot serve.
  */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import OpenAI from "openai";
 import {
@@ -166,6 +168,28 @@ test("upstream errors keep their status and body, recorded and replayed", async 
 async function errorMessage(response: Response): Promise<string> {
   return ((await response.json()) as { error: { message: string } }).error.message;
 }
+
+test("an unreadable recording is a 500 naming its file, filed in the test's journal", async () => {
+  upstream.routes.set("POST /v1/chat/completions", json(200, chatCompletion("hello")));
+  const recorded = await start("record");
+  const call = (url: string) =>
+    fetch(`${url}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", [TEST_ID_HEADER]: TEST_ID },
+      body: JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }),
+    });
+  expect((await call(recorded.baseURL)).status).toBe(200);
+  await proxy?.close();
+  const [file] = allFiles(recorded.recordingDir);
+  writeFileSync(join(recorded.recordingDir, file as string), "{ not json");
+  const replaying = await start("replay", recorded.recordingDir);
+  const response = await call(replaying.baseURL);
+  expect(response.status).toBe(500);
+  expect(await errorMessage(response)).toContain(file as string);
+  expect(replaying.proxy.proxy.journal.peek(TEST_ID).misses).toEqual([
+    expect.stringContaining(file as string),
+  ]);
+});
 
 test("an unreachable upstream is a 502 that names it, and records nothing", async () => {
   const recordingDir = temporaryRecordingDir();
