@@ -32,6 +32,14 @@ test.afterEach(async () => {
   await upstream.stop();
 });
 
+/** The stack's provider client: the official SDK, the proxy as its base URL. */
+function stackClient(
+  baseURL: string,
+  headers: Record<string, string> = { [TEST_ID_HEADER]: TEST_ID },
+): OpenAI {
+  return new OpenAI({ apiKey: "sk-test", baseURL, maxRetries: 0, defaultHeaders: headers });
+}
+
 async function start(mode: string, recordingDir = temporaryRecordingDir()) {
   proxy = await startRecordingProxy({
     upstreams: parseUpstreams([`openai=${upstream.baseUrl}/v1`]),
@@ -57,12 +65,7 @@ test("a stream reaches the stack chunk by chunk while upstream is still sending 
     response.end("data: [DONE]\n\n");
   });
   const { baseURL, recordingDir } = await start("record");
-  const client = new OpenAI({
-    apiKey: "sk-test",
-    baseURL,
-    maxRetries: 0,
-    defaultHeaders: { "X-Test-Id": TEST_ID },
-  });
+  const client = stackClient(baseURL);
   const stream = await client.chat.completions.create({
     model: "gpt-4o",
     messages: [{ role: "user", content: "count" }],
@@ -102,12 +105,7 @@ test("a stack that goes away mid-stream cancels the upstream call, and nothing h
     response.end("data: [DONE]\n\n");
   });
   const { baseURL, recordingDir } = await start("record");
-  const client = new OpenAI({
-    apiKey: "sk-test",
-    baseURL,
-    maxRetries: 0,
-    defaultHeaders: { "X-Test-Id": TEST_ID },
-  });
+  const client = stackClient(baseURL);
   const abort = new AbortController();
   const stream = await client.chat.completions.create(
     { model: "gpt-4o", messages: [{ role: "user", content: "count slowly" }], stream: true },
@@ -134,7 +132,7 @@ for (const [form, headers] of [
     upstream.routes.set("POST /v1/chat/completions", json(200, chatCompletion("hello")));
     const { proxy, baseURL, recordingDir } = await start("record");
     proxy.proxy.current.set("tests/integration/responses/proxy.spec.ts::another test");
-    const client = new OpenAI({ apiKey: "sk-test", baseURL, maxRetries: 0, defaultHeaders: headers });
+    const client = stackClient(baseURL, headers);
     await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] });
     const files = allFiles(recordingDir);
     expect(files).toHaveLength(1);
