@@ -20,3 +20,13 @@ export async function attachJournal(
     await testInfo.attach(`replay miss ${index + 1}`, { body: miss, contentType: "text/plain" });
   }
 }
+
+/** The calls replay could not answer, as one error: a stack that swallowed them still fails its test with them. */
+export class UnansweredCallsError extends Error {
+  override name = "ReplayMissError";
+
+  constructor(misses: readonly string[]) {
+    const calls = misses.length === 1 ? "a call" : `${misses.length} calls`;
+    super(`Replay could not answer ${calls} of this test:\n\n${misses.join("\n\n")}`);
+  }
+}

@@ -14,7 +14,9 @@
  * - `testId`: `<spec path>::<title path>[parameters]`, which keys its recordings;
  * - `recorder` (automatic): the recorder bound to this test: its `fetch` for an OpenAI
  *   client, `headers` for a stack in another process, and what it replayed or recorded so
- *   far. After the test all of it, and any replay miss, is attached to the report.
+ *   far. After the test all of it, and any replay miss, is attached to the report; a call
+ *   replay could not answer fails the test with the recorder's diagnosis, even if the
+ *   stack swallowed it.
  */
 import { relative, resolve } from "node:path";
 import { test as base, expect, type TestInfo } from "@playwright/test";
@@ -33,7 +35,7 @@ import {
   runWithTestId,
   testIdHeaders,
 } from "../recorder/index.ts";
-import { attachJournal } from "./attachments.ts";
+import { attachJournal, UnansweredCallsError } from "./attachments.ts";
 import { projectRootOf, testIdFor } from "./test-id.ts";
 
 export interface TestRecorder {
@@ -90,7 +92,10 @@ export const test = base.extend<RecorderTestFixtures, RecorderWorkerFixtures>({
     { scope: "worker" },
   ],
 
-  recorderPorts: [async ({ workerRecorder }, use) => use(workerRecorder.current.ports), { scope: "worker" }],
+  recorderPorts: [
+    async ({ workerRecorder }, use) => use(workerRecorder.journal.watching(workerRecorder.current.ports)),
+    { scope: "worker" },
+  ],
 
   testIdParameters: [undefined, { option: true }],
 
@@ -105,13 +110,14 @@ export const test = base.extend<RecorderTestFixtures, RecorderWorkerFixtures>({
       current.set(testId);
       running.info = testInfo;
       const bound = <T>(fn: () => T): T => runWithTestId(testId, fn);
+      const watched = journal.watching(recorder);
       try {
         await use({
           testId,
           mode: recorder.mode,
-          fetch: (input, init) => bound(() => recorder.fetch(input, init)),
+          fetch: (input, init) => bound(() => watched.fetch(input, init)),
           invokeTool: (provider, toolName, kwargs, run) =>
-            bound(() => recorder.invokeTool(provider, toolName, kwargs, run)),
+            bound(() => watched.invokeTool(provider, toolName, kwargs, run)),
           headers: testIdHeaders(testId),
           interactions: () => journal.peek(testId).interactions,
           misses: () => journal.peek(testId).misses,
@@ -120,7 +126,10 @@ export const test = base.extend<RecorderTestFixtures, RecorderWorkerFixtures>({
         current.set(undefined);
         running.info = undefined;
       }
-      await attachJournal(testInfo, testId, recorder.mode, journal.take(testId));
+      const record = journal.take(testId);
+      await attachJournal(testInfo, testId, recorder.mode, record);
+      // A stack that swallowed the miss (into a 500, a failed response) still fails its test with it.
+      if (record.misses.length) throw new UnansweredCallsError(record.misses);
     },
     { auto: true },
   ],

@@ -3,7 +3,8 @@
  * recorder's fetch to that provider, filed under the test their headers name, else the
  * test the harness declared current. Streams pass through as they are relayed; upstream
  * errors keep their status and body; a replay miss answers 404 with the recorder's
- * diagnosis (a status clients do not retry, so a miss is reported once).
+ * diagnosis (a status clients do not retry, so a miss is reported once), an unreadable
+ * recording 500 naming its file.
  */
 import { Hono } from "hono";
 import {
@@ -11,6 +12,7 @@ import {
   Journal,
   OGX_PROVIDER_DATA_HEADER,
   PROVIDER_DATA_HEADER,
+  RecordingFileError,
   ReplayMissError,
   runWithTestId,
   TEST_ID_HEADER,
@@ -81,6 +83,8 @@ export function createRecordingProxy(options: RecordingProxyOptions): RecordingP
   const { recorder } = current;
   const log = options.log ?? ((message: string) => process.stderr.write(`[recording-proxy] ${message}\n`));
   const journal = new Journal(recorder);
+  // Unreadable recordings are filed in the journal too, under the test that met them.
+  const recorderFetch = journal.watching(recorder).fetch;
 
   const forward = async (request: Request): Promise<Response> => {
     const incoming = new URL(request.url);
@@ -117,11 +121,15 @@ export function createRecordingProxy(options: RecordingProxyOptions): RecordingP
     };
     let response: Response;
     try {
-      response = await runWithTestId(testId, () => recorder.fetch(target.url, init));
+      response = await runWithTestId(testId, () => recorderFetch(target.url, init));
     } catch (error) {
       if (error instanceof ReplayMissError) {
         log(error.message);
         return openAiError(404, "replay_miss", error.message);
+      }
+      if (error instanceof RecordingFileError) {
+        log(error.message);
+        return openAiError(500, "unreadable_recording", error.message);
       }
       if (request.signal.aborted) return new Response(null, { status: 499 });
       const message = error instanceof Error ? error.message : String(error);
