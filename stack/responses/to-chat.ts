@@ -218,13 +218,7 @@ function toResponseFormat(
 ): ResponseFormatJSONObject | ResponseFormatJSONSchema | undefined {
   if (!format || format.type === "text") return undefined;
   if (format.type === "json_object") return { type: "json_object" };
-  return {
-    type: "json_schema",
-    json_schema: {
-      name: format.name,
-      schema: format.schema,
-      ...(format.description !== undefined ? { description: format.description } : {}),
-      ...(format.strict != null ? { strict: format.strict } : {}),
-    },
-  };
+  // Llama Stack (0.2 and OGX 0.8) passes the schema's name and schema on, no description or
+  // `strict`; the response still echoes the format as given.
+  return { type: "json_schema", json_schema: { name: format.name, schema: format.schema } };
 }

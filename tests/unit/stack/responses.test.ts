@@ -171,7 +171,7 @@ test("a json_schema text format becomes the chat response_format", async () => {
     expect(response.text?.format).toEqual({ type: "json_schema", name: "city_answer", schema, strict: true });
     expect(calls[0]?.body.response_format).toEqual({
       type: "json_schema",
-      json_schema: { name: "city_answer", schema, strict: true },
+      json_schema: { name: "city_answer", schema },
     });
   } finally {
     stack.close();
