@@ -27,13 +27,6 @@ python.describe("test_response_non_streaming_basic", BOTH_CLIENTS, (cases) => {
   for (const testCase of basicTestCases) {
     for (const declared of cases(testCase.id)) {
       test(...declared, async ({ client, textModel, testId }) => {
-        // gpt-4o refused the second turn when Llama Stack recorded this case under this client
-        // ("I'M SORRY, I CAN'T DO THAT."), which is why Llama Stack dropped the case; the
-        // recording replays that refusal, and this test is expected to fail on it.
-        test.fail(
-          testId.endsWith("[client_with_models-txt=openai/gpt-4o-image_input]"),
-          "gpt-4o refused to repeat its answer in this Llama Stack recording",
-        );
         const response = await client.responses.create({
           model: textModel,
           input: testCase.input,
@@ -52,6 +45,13 @@ python.describe("test_response_non_streaming_basic", BOTH_CLIENTS, (cases) => {
           previous_response_id: response.id,
         });
         const nextOutputText = nextResponse.output_text.trim();
+        // gpt-4o refused this second turn when Llama Stack recorded this case under this client
+        // ("I'M SORRY, I CAN'T DO THAT."), which is why Llama Stack dropped the case: the
+        // recording replays that refusal, and only this last check is expected to fail on it.
+        test.fail(
+          testId.endsWith("[client_with_models-txt=openai/gpt-4o-image_input]"),
+          "gpt-4o refused to repeat its answer in Llama Stack's recording of this case",
+        );
         expect(nextOutputText).toContain(testCase.expected.toUpperCase());
       });
     }
@@ -152,15 +152,15 @@ python.describe("test_response_streaming_incremental_content", BOTH_CLIENTS, (ca
         ).toBe(completedContent.trim());
 
         // Verify timing: delta events should come between created and completed
-        eventTypes.forEach((type, deltaIndex) => {
-          if (type !== "response.output_text.delta") return;
-          expect(deltaIndex, `Delta event at index ${deltaIndex} should follow created`).toBeGreaterThan(
-            createdIndex,
-          );
-          expect(deltaIndex, `Delta event at index ${deltaIndex} should precede completed`).toBeLessThan(
-            completedIndex,
-          );
-        });
+        const misplaced = eventTypes.flatMap((type, index) =>
+          type === "response.output_text.delta" && !(createdIndex < index && index < completedIndex)
+            ? [index]
+            : [],
+        );
+        expect(
+          misplaced,
+          `Delta events should be between created (${createdIndex}) and completed (${completedIndex})`,
+        ).toEqual([]);
       });
     }
   }
