@@ -17,6 +17,11 @@ export const ID_PREFIXES: Readonly<Record<string, string>> = {
   function_call: "fc_",
   conversation: "conv_",
   function_call_output: "fco_",
+  web_search_call: "ws_",
+  mcp_list_tools: "mcpl_",
+  mcp_call: "mcp_",
+  mcp_approval_request: "mcpr_",
+  mcp_approval_response: "mcpa_",
 };
 
 const COUNTER_MODULUS = 1_000_000_000_000n;

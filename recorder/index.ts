@@ -9,6 +9,8 @@ export { accumulateChatStream, type ChatStreamSummary } from "./http/chat-stream
 export { type EndpointKind, endpointKind, unwrapTyped } from "./http/endpoints.ts";
 export type { FetchLike } from "./http/fetch-request.ts";
 export { type InteractionSummary, Journal, summarize, type TestJournal } from "./journal.ts";
+export { parsePreservingFloats } from "./json/parse-preserving-floats.ts";
+export { pythonJsonDumps } from "./json/python-json.ts";
 export {
   DEFAULT_RECORDING_DIR,
   INFERENCE_MODES,

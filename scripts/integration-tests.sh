@@ -27,7 +27,8 @@ Options:
     --setup STRING           Test setup (models, env) to use: scripted (the suite's default), gpt, ollama, vllm
     --inference-mode STRING  Inference mode: replay, record-if-missing, record or live (default: replay)
     --subdirs STRING         Comma-separated list of test subdirectories to run (within the suite)
-    --pattern STRING         Regex of test titles to run (Playwright --grep)
+    --pattern STRING         Tests to run: a regex of whole titles, 'describe › test' as Playwright
+                             lists them ('>' works for '›'); '.*' matches inside a title
     --collect-only           List the tests without running them
     --workers N              Playwright workers (default: Playwright's, half the cores)
     --text-model STRING      Override the setup's text model (e.g. openai/gpt-4o-mini)
@@ -49,7 +50,10 @@ Examples:
     OPENAI_API_KEY=sk-... $0 --suite responses --setup gpt --inference-mode record-if-missing
 
     # One test, against the server form of the stack
-    $0 --stack-config server:local --pattern 'test_response_streaming_basic earth'
+    $0 --stack-config server:local --pattern 'test_response_streaming_basic › earth'
+
+    # Every test of a describe block
+    $0 --pattern 'test_response_streaming_basic'
 USAGE
 }
 
@@ -106,8 +110,12 @@ echo "=== Integration tests ==="
 node --import tsx scripts/describe-run.ts
 echo ""
 
-args=(playwright test --pass-with-no-tests)
-[[ -n "$PATTERN" ]] && args+=(--grep "$PATTERN")
+args=(playwright test)
+# A pattern or subdir that selects nothing is a mistake: select-tests says so and exits 1.
+if [[ -n "$PATTERN" || -n "$SUBDIRS" ]]; then
+  grep_regex=$(node --import tsx scripts/select-tests.ts "$PATTERN") || exit 1
+  [[ -n "$grep_regex" ]] && args+=(--grep "$grep_regex")
+fi
 [[ -n "$WORKERS" ]] && args+=(--workers "$WORKERS")
 
 if [[ "$COLLECT_ONLY" == true ]]; then
@@ -123,9 +131,9 @@ read -r _ _ total < <(node scripts/report-counts.mjs "$STACK_TEST_JSON_REPORT")
 echo ""
 echo "HTML report: $STACK_TEST_HTML_REPORT/index.html (open it with: npx playwright show-report $STACK_TEST_HTML_REPORT)"
 
-if [[ "$status" -eq 0 && "$total" -eq 0 ]]; then
-  echo "Warning: no test matched${PATTERN:+ the pattern '$PATTERN'}${SUBDIRS:+ in '$SUBDIRS'}; nothing ran." >&2
-  exit 0
+if [[ "$status" -eq 0 && "$total" -le 0 ]]; then
+  echo "Error: no test ran." >&2
+  exit 1
 fi
 if [[ "$status" -ne 0 ]]; then
   echo "Integration tests failed." >&2

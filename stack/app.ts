@@ -12,6 +12,9 @@ import { healthRoutes, modelsRoutes } from "./routes/models.ts";
 import { responsesRoutes } from "./routes/responses.ts";
 import { ResponseStore } from "./store/response-store.ts";
 import { ToolRegistry } from "./tools/registry.ts";
+import type { BuiltinTool } from "./tools/types.ts";
+import { createSearchProvider, type SearchProviderConfig } from "./tools/web-search/search-provider.ts";
+import { createWebSearchTool } from "./tools/web-search/web-search-tool.ts";
 
 export interface StackOptions {
   /** Everything from below: upstream fetch, ids, clock, tool invoker, test-id context. */
@@ -20,6 +23,12 @@ export interface StackOptions {
   providers: ProviderConfig[];
   /** SQLite file; by default a temporary one, removed by `close()`. */
   dbPath?: string;
+  /** Where `web_search` searches (Tavily, or the scripted search); without it web_search is refused. */
+  search?: SearchProviderConfig;
+  /** Built-in tools besides the stack's own (a tool type given twice: the later one serves it). */
+  tools?: BuiltinTool[];
+  /** At most this many built-in tool calls of one model turn run at once (default 4). */
+  toolConcurrency?: number;
 }
 
 export interface Stack {
@@ -39,8 +48,12 @@ export function createStack(options: StackOptions): Stack {
     ports,
     ids: createIds(ports),
     store,
-    tools: new ToolRegistry(),
+    tools: new ToolRegistry([
+      createWebSearchTool(options.search && createSearchProvider(options.search)),
+      ...(options.tools ?? []),
+    ]),
     resolveProvider: (model) => providers.resolve(model),
+    ...(options.toolConcurrency !== undefined ? { toolConcurrency: options.toolConcurrency } : {}),
   };
 
   const app = new Hono();

@@ -4,6 +4,23 @@
  * their variables are set, under Llama Stack's names for them.
  */
 import type { ProviderConfig } from "./providers/registry.ts";
+import {
+  type SearchProviderConfig,
+  scriptedSearch,
+  tavilySearch,
+} from "./tools/web-search/search-provider.ts";
+
+/**
+ * Where `web_search` searches: Tavily when TAVILY_SEARCH_API_KEY is set, else the scripted
+ * search when the scripted provider has scripts, else nowhere (web_search is refused).
+ */
+export function searchFromEnv(
+  env: NodeJS.ProcessEnv,
+  scriptsDir: string | undefined,
+): SearchProviderConfig | undefined {
+  if (env.TAVILY_SEARCH_API_KEY) return tavilySearch(env);
+  return scriptsDir ? scriptedSearch() : undefined;
+}
 
 export function providersFromEnv(env: NodeJS.ProcessEnv = process.env): ProviderConfig[] {
   const includeUsage = env.STACK_INCLUDE_USAGE === "1" || env.STACK_INCLUDE_USAGE === "true";

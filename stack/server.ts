@@ -14,10 +14,11 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
 import { createStack, type Stack, type StackOptions } from "./app.ts";
-import { providersFromEnv } from "./config.ts";
+import { providersFromEnv, searchFromEnv } from "./config.ts";
 import { createPassthroughPorts } from "./passthrough-ports.ts";
 import type { StackPorts } from "./ports.ts";
 import type { ProviderConfig } from "./providers/registry.ts";
+import type { SearchProviderConfig } from "./tools/web-search/search-provider.ts";
 
 export interface StackServerOptions extends StackOptions {
   /** 0 (the default) picks a free port. */
@@ -99,6 +100,8 @@ export async function startStackServer(options: StackServerOptions): Promise<Sta
 export interface ServerComposition {
   ports: StackPorts;
   providers: ProviderConfig[];
+  /** Where `web_search` searches, with a fetch that is not the recording one. */
+  search?: SearchProviderConfig | undefined;
   intercept?: StackServerOptions["intercept"];
 }
 
@@ -111,10 +114,12 @@ export type ComposeServer = (config: {
   env: NodeJS.ProcessEnv;
 }) => ServerComposition;
 
-const passthrough: ComposeServer = ({ scriptsDir, env }) => ({
-  ports: createPassthroughPorts({ scriptsDir }),
-  providers: providersFromEnv(env),
-});
+const passthrough: ComposeServer = ({ scriptsDir, env }) => {
+  const ports = createPassthroughPorts({ scriptsDir });
+  const search = searchFromEnv(env, scriptsDir);
+  // The passthrough fetch records nothing: the search may use it, scripted.local included.
+  return { ports, providers: providersFromEnv(env), search: search && { ...search, fetch: ports.fetch } };
+};
 
 export async function runServerProcess(
   argv: string[] = process.argv.slice(2),
@@ -136,8 +141,10 @@ export async function runServerProcess(
     throw new Error(`--port must be an integer from 0 to 65535, not '${portText}'.`);
   }
   const scriptsDir = values["scripts-dir"] ?? env.STACK_SCRIPTS_DIR;
+  const { search, ...composition } = compose({ scriptsDir, env });
   const server = await startStackServer({
-    ...compose({ scriptsDir, env }),
+    ...composition,
+    ...(search ? { search } : {}),
     port,
     host: values.host ?? env.STACK_HOST ?? "127.0.0.1",
     dbPath: values.db ?? env.STACK_DB_PATH,

@@ -14,14 +14,18 @@ export interface Ids {
   functionCallOutput(): string;
   /** For a model that streams a tool call without an id of its own. */
   toolCall(): string;
+  /** Any other kind of object, e.g. a built-in tool's output item (`web_search_call`, `ws_`). */
+  mint(kind: string, prefix: string): string;
 }
 
 export function createIds(ports: Pick<StackPorts, "mintId">): Ids {
+  const mint = (kind: string, prefix: string) => ports.mintId(kind, random(prefix));
   return {
-    response: () => ports.mintId("response", random("resp_")),
-    message: () => ports.mintId("message", random("msg_")),
-    functionCall: () => ports.mintId("function_call", random("fc_")),
-    functionCallOutput: () => ports.mintId("function_call_output", random("fco_")),
-    toolCall: () => ports.mintId("tool_call", random("call_")),
+    response: () => mint("response", "resp_"),
+    message: () => mint("message", "msg_"),
+    functionCall: () => mint("function_call", "fc_"),
+    functionCallOutput: () => mint("function_call_output", "fco_"),
+    toolCall: () => mint("tool_call", "call_"),
+    mint,
   };
 }

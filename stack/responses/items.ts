@@ -5,11 +5,14 @@
  * conversation is simply a list of these.
  */
 import type {
+  ResponseFileSearchToolCall,
   ResponseFunctionToolCall,
   ResponseFunctionToolCallItem,
   ResponseFunctionToolCallOutputItem,
+  ResponseFunctionWebSearch,
   ResponseInputContent,
   ResponseInputMessageItem,
+  ResponseItem,
   ResponseOutputMessage,
   ResponseOutputRefusal,
   ResponseOutputText,
@@ -18,14 +21,27 @@ import { invalidParameter } from "../errors.ts";
 import type { Ids } from "./ids.ts";
 import type { ContentPart, InputItemParam } from "./request.ts";
 
+/** The items a built-in tool adds to a response's output. */
+export type BuiltinOutputItem =
+  | ResponseFunctionWebSearch
+  | ResponseFileSearchToolCall
+  | ResponseItem.McpListTools
+  | ResponseItem.McpCall
+  | ResponseItem.McpApprovalRequest;
+
 export type StoredInputItem =
   | ResponseInputMessageItem
   | ResponseOutputMessage
   | ResponseFunctionToolCallItem
-  | ResponseFunctionToolCallOutputItem;
+  | ResponseFunctionToolCallOutputItem
+  | ResponseItem.McpApprovalResponse
+  | BuiltinOutputItem;
 
-/** What the stack itself produces: assistant messages and the model's function calls. */
-export type OutputItem = ResponseOutputMessage | (ResponseFunctionToolCall & { id: string });
+/** What the stack itself produces: assistant messages, the model's function calls, built-in tools' items. */
+export type OutputItem =
+  | ResponseOutputMessage
+  | (ResponseFunctionToolCall & { id: string })
+  | BuiltinOutputItem;
 
 /** Everything a model may have seen: inputs of earlier turns, their outputs, new inputs. */
 export type ConversationItem = StoredInputItem | OutputItem;
@@ -94,6 +110,17 @@ function normalizeItem(item: InputItemParam, index: number, ids: Ids): StoredInp
             : item.output.map((part) => (part.type === "input_image" ? imagePart(part) : part)),
         status: "completed",
       };
+    case "mcp_approval_response":
+      return {
+        id: item.id ?? ids.mint("mcp_approval_response", "mcpa_"),
+        type: "mcp_approval_response",
+        approval_request_id: item.approval_request_id,
+        approve: item.approve,
+        ...(item.reason != null ? { reason: item.reason } : {}),
+      };
+    default:
+      // A built-in tool's output item fed back: kept as given.
+      return item as BuiltinOutputItem;
   }
 }
 

@@ -48,13 +48,59 @@ const functionCallOutputItem = z.object({
   status: itemStatus,
 });
 
+const mcpApprovalResponseItem = z.object({
+  type: z.literal("mcp_approval_response"),
+  id: z.string().nullish(),
+  approval_request_id: z.string().min(1),
+  approve: z.boolean(),
+  reason: z.string().nullish(),
+});
+
+// Built-in tools' output items, as clients feed a previous output back verbatim.
+const mcpApprovalRequestItem = z.looseObject({
+  type: z.literal("mcp_approval_request"),
+  id: z.string().min(1),
+  name: z.string(),
+  arguments: z.string(),
+  server_label: z.string(),
+});
+const mcpCallItem = z.looseObject({
+  type: z.literal("mcp_call"),
+  id: z.string().min(1),
+  name: z.string(),
+  arguments: z.string(),
+  server_label: z.string(),
+  output: z.string().nullish(),
+  error: z.string().nullish(),
+});
+const mcpListToolsItem = z.looseObject({
+  type: z.literal("mcp_list_tools"),
+  id: z.string().min(1),
+  server_label: z.string(),
+  tools: z.array(z.looseObject({ name: z.string(), input_schema: z.unknown() })),
+});
+const webSearchCallItem = z.looseObject({
+  type: z.literal("web_search_call"),
+  id: z.string().min(1),
+  status: z.string(),
+});
+
 // EasyInputMessage may leave out `type`; everything with a role is a message.
 const inputItem = z.preprocess(
   (value) =>
     value && typeof value === "object" && !("type" in value) && "role" in value
       ? { ...value, type: "message" }
       : value,
-  z.discriminatedUnion("type", [messageItem, functionCallItem, functionCallOutputItem]),
+  z.discriminatedUnion("type", [
+    messageItem,
+    functionCallItem,
+    functionCallOutputItem,
+    mcpApprovalResponseItem,
+    mcpApprovalRequestItem,
+    mcpCallItem,
+    mcpListToolsItem,
+    webSearchCallItem,
+  ]),
 );
 export type InputItemParam = z.infer<typeof inputItem>;
 
@@ -104,6 +150,8 @@ const createBody = z.strictObject({
   tools: z.array(z.looseObject({ type: z.string() })).nullish(),
   tool_choice: toolChoice.optional(),
   parallel_tool_calls: z.boolean().nullish(),
+  // Llama Stack's bound on inference calls per response, when built-in tools keep being called.
+  max_infer_iters: z.number().int().min(1).max(100).nullish(),
   text: z
     .object({ format: textFormat.optional(), verbosity: z.enum(["low", "medium", "high"]).nullish() })
     .optional(),

@@ -2,7 +2,7 @@
 import type { FunctionTool, ResponseError, ResponseUsage, Tool } from "openai/resources/responses/responses";
 import type { OutputItem } from "./items.ts";
 import type { CreateResponseBody, FunctionToolParam } from "./request.ts";
-import type { ResponseObject } from "./types.ts";
+import type { IncompleteReason, ResponseObject } from "./types.ts";
 
 export function initialResponse(body: CreateResponseBody, id: string, createdAt: number): ResponseObject {
   return {
@@ -36,7 +36,11 @@ export function initialResponse(body: CreateResponseBody, id: string, createdAt:
 }
 
 function echoTool(tool: FunctionToolParam | { type: string }): Tool {
-  if (!isFunction(tool)) return tool as Tool;
+  if (!isFunction(tool)) {
+    // Credentials for a tool's backend (an MCP server's) are the caller's; nothing hands them back.
+    const { headers: _headers, authorization: _authorization, ...echoed } = tool as Record<string, unknown>;
+    return echoed as unknown as Tool;
+  }
   const echoed: FunctionTool = {
     type: "function",
     name: tool.name,
@@ -54,7 +58,7 @@ function isFunction(tool: { type: string }): tool is FunctionToolParam {
 export interface Outcome {
   output: OutputItem[];
   usage: ResponseUsage | undefined;
-  finishReason: string | null;
+  incomplete: IncompleteReason | undefined;
 }
 
 /** Why a chat completion that ended with `finishReason` leaves the response incomplete, if it does. */
@@ -71,7 +75,7 @@ export function finishedResponse(
   outcome: Outcome,
   completedAt: number,
 ): ResponseObject {
-  const reason = incompleteReason(outcome.finishReason);
+  const reason = outcome.incomplete;
   return {
     ...initial,
     status: reason ? "incomplete" : "completed",
@@ -79,6 +83,29 @@ export function finishedResponse(
     incomplete_details: reason ? { reason } : null,
     output: outcome.output,
     ...(outcome.usage ? { usage: outcome.usage } : {}),
+  };
+}
+
+/** Token counts of several inference calls, added up. */
+export function addUsage(
+  total: ResponseUsage | undefined,
+  turn: ResponseUsage | undefined,
+): ResponseUsage | undefined {
+  if (!total || !turn) return total ?? turn;
+  return {
+    input_tokens: total.input_tokens + turn.input_tokens,
+    input_tokens_details: {
+      cached_tokens: total.input_tokens_details.cached_tokens + turn.input_tokens_details.cached_tokens,
+      cache_write_tokens:
+        (total.input_tokens_details.cache_write_tokens ?? 0) +
+        (turn.input_tokens_details.cache_write_tokens ?? 0),
+    },
+    output_tokens: total.output_tokens + turn.output_tokens,
+    output_tokens_details: {
+      reasoning_tokens:
+        total.output_tokens_details.reasoning_tokens + turn.output_tokens_details.reasoning_tokens,
+    },
+    total_tokens: total.total_tokens + turn.total_tokens,
   };
 }
 

@@ -1,9 +1,11 @@
 /**
- * Streamed chat-completion chunks → Responses output items and their streaming events.
- * Text and refusals go into one assistant message; each tool call (by its `index`, so
- * parallel calls stay in order) becomes a `function_call` item. Items are closed when
- * the upstream stream ends, in output order, so that a provider interleaving the
- * fragments of parallel calls still yields deltas that join to each call's arguments.
+ * One streamed chat completion → Responses output items and their streaming events.
+ * Text and refusals go into one assistant message; each call of a client-side function
+ * (by its `index`, so parallel calls stay in order) becomes a `function_call` item. Calls
+ * of built-in tools make no events here: the tool loop gives them items of their own
+ * once the turn is over. Items are closed when the upstream stream ends, in output order,
+ * so that a provider interleaving the fragments of parallel calls still yields deltas
+ * that join to each call's arguments.
  */
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { CompletionUsage } from "openai/resources/completions";
@@ -14,6 +16,7 @@ import type {
   ResponseOutputText,
   ResponseUsage,
 } from "openai/resources/responses/responses";
+import { type AssistantMessage, toolCall } from "./chat-messages.ts";
 import type { Ids } from "./ids.ts";
 import type { OutputItem } from "./items.ts";
 import type { PendingEvent } from "./types.ts";
@@ -30,17 +33,46 @@ interface MessageState {
   parts: Partial<Record<Part["type"], number>>;
 }
 
+/** A tool call as the model made it; `builtin` ones are the stack's to run. */
+export interface ModelToolCall {
+  index: number;
+  callId: string;
+  name: string;
+  arguments: string;
+  builtin: boolean;
+}
+
+interface CallState extends ModelToolCall {
+  /** Decided once the name is known; until then fragments are only gathered. */
+  decided: boolean;
+  item?: FunctionCallItem;
+  outputIndex?: number;
+}
+
 export class ChatStreamTranslator {
-  readonly output: OutputItem[] = [];
   usage: ResponseUsage | undefined;
   finishReason: FinishReason = null;
 
   readonly #ids: Ids;
+  /** The response's output, shared across turns; this turn appends to it. */
+  readonly #output: OutputItem[];
+  readonly #isBuiltin: (name: string) => boolean;
+  /** Output indexes of the items this turn opened, in order. */
+  readonly #opened: number[] = [];
   #message: MessageState | undefined;
-  readonly #calls = new Map<number, { item: FunctionCallItem; outputIndex: number }>();
+  #text = "";
+  #refusal = "";
+  readonly #calls = new Map<number, CallState>();
 
-  constructor(ids: Ids) {
+  constructor(ids: Ids, output: OutputItem[] = [], isBuiltin: (name: string) => boolean = () => false) {
     this.#ids = ids;
+    this.#output = output;
+    this.#isBuiltin = isBuiltin;
+  }
+
+  /** The items this turn added to the output. */
+  get output(): OutputItem[] {
+    return this.#opened.map((index) => this.#output[index] as OutputItem);
   }
 
   *accept(chunk: ChatCompletionChunk): Generator<PendingEvent> {
@@ -55,20 +87,52 @@ export class ChatStreamTranslator {
     }
   }
 
-  /** Closes every item, in output order; a turn with nothing in it still answers with a message. */
+  /**
+   * Closes every item, in output order. A turn with nothing in it still answers with a
+   * message, unless it called built-in tools (their items follow).
+   */
   *finish(status: ItemStatus): Generator<PendingEvent> {
-    if (this.output.length === 0) yield* this.#openMessage();
-    for (const [outputIndex, item] of this.output.entries()) {
-      if (item.type === "message") yield* this.#closeMessage(status);
-      else yield* this.#closeCall(item, outputIndex, status);
+    for (const call of this.#sortedCalls()) {
+      // A call whose name never came is the client's to make sense of.
+      if (!call.decided) yield* this.#decide(call);
+      // A call without an id could never be answered.
+      if (!call.callId) call.callId = this.#ids.toolCall();
+      // Sent back upstream on the next turn, where an empty string is not valid JSON.
+      if (!call.arguments) call.arguments = "{}";
+    }
+    const calledBuiltins = this.calls().some((call) => call.builtin);
+    if (this.#opened.length === 0 && !calledBuiltins) yield* this.#openMessage();
+    for (const outputIndex of this.#opened) {
+      const item = this.#output[outputIndex];
+      if (item?.type === "message") yield* this.#closeMessage(status);
+      else if (item?.type === "function_call") yield* this.#closeCall(item, outputIndex, status);
     }
   }
 
-  /** The items as far as they got, for a response that failed midway. */
-  partialOutput(): OutputItem[] {
-    return this.output.map((item) =>
-      item.status === "in_progress" ? { ...item, status: "incomplete" } : item,
-    );
+  /** Every tool call of the turn, in index order (complete after `finish`). */
+  calls(): ModelToolCall[] {
+    return this.#sortedCalls().map(({ index, callId, name, arguments: args, builtin }) => ({
+      index,
+      callId,
+      name,
+      arguments: args,
+      builtin,
+    }));
+  }
+
+  /** The turn as the next request's assistant message, as Llama Stack sends it back. */
+  assistantMessage(): AssistantMessage {
+    const calls = this.calls();
+    const message: AssistantMessage = { role: "assistant", content: calls.length ? "" : this.#text };
+    if (this.#refusal) message.refusal = this.#refusal;
+    if (calls.length) {
+      message.tool_calls = calls.map((call) => toolCall(call.index, call.callId, call.name, call.arguments));
+    }
+    return message;
+  }
+
+  #sortedCalls(): CallState[] {
+    return [...this.#calls.values()].sort((a, b) => a.index - b.index);
   }
 
   *#openMessage(): Generator<PendingEvent, MessageState> {
@@ -80,9 +144,10 @@ export class ChatStreamTranslator {
       status: "in_progress",
       content: [],
     };
-    const state: MessageState = { item, outputIndex: this.output.length, parts: {} };
+    const state: MessageState = { item, outputIndex: this.#output.length, parts: {} };
     this.#message = state;
-    this.output.push(item);
+    this.#output.push(item);
+    this.#opened.push(state.outputIndex);
     yield {
       type: "response.output_item.added",
       output_index: state.outputIndex,
@@ -108,6 +173,7 @@ export class ChatStreamTranslator {
     const part = message.item.content[contentIndex];
     if (part?.type === "output_text") {
       part.text += delta;
+      this.#text += delta;
       yield {
         type: "response.output_text.delta",
         ...where,
@@ -117,6 +183,7 @@ export class ChatStreamTranslator {
       };
     } else if (part?.type === "refusal") {
       part.refusal += delta;
+      this.#refusal += delta;
       yield { type: "response.refusal.delta", ...where, content_index: contentIndex, delta };
     }
   }
@@ -149,42 +216,58 @@ export class ChatStreamTranslator {
   }
 
   *#appendCall(delta: ChatCompletionChunk.Choice.Delta.ToolCall): Generator<PendingEvent> {
-    let state = this.#calls.get(delta.index);
-    if (!state) {
-      const item: FunctionCallItem = {
-        id: this.#ids.functionCall(),
-        type: "function_call",
-        status: "in_progress",
-        arguments: "",
-        call_id: delta.id ?? "",
-        name: delta.function?.name ?? "",
-      };
-      state = { item, outputIndex: this.output.length };
-      this.#calls.set(delta.index, state);
-      this.output.push(item);
-      yield { type: "response.output_item.added", output_index: state.outputIndex, item: { ...item } };
-    } else {
-      // Some servers send the id or the name in a later fragment than the first.
-      if (delta.id && !state.item.call_id) state.item.call_id = delta.id;
-      if (delta.function?.name && !state.item.name) state.item.name = delta.function.name;
+    let call = this.#calls.get(delta.index);
+    if (!call) {
+      call = { index: delta.index, callId: "", name: "", arguments: "", builtin: false, decided: false };
+      this.#calls.set(delta.index, call);
     }
-    const fragment = delta.function?.arguments;
-    if (fragment) {
-      state.item.arguments += fragment;
-      yield {
-        type: "response.function_call_arguments.delta",
-        item_id: state.item.id,
-        output_index: state.outputIndex,
-        delta: fragment,
-      };
-    }
+    // Some servers send the id or the name in a later fragment than the first.
+    if (delta.id && !call.callId) call.callId = delta.id;
+    if (delta.function?.name && !call.name) call.name = delta.function.name;
+    const fragment = delta.function?.arguments ?? "";
+    call.arguments += fragment;
+    if (!call.decided && call.name) yield* this.#decide(call);
+    else if (call.item && fragment) yield this.#argumentsDelta(call, fragment);
+  }
+
+  /** A built-in call stays silent; a function call opens its item, with the arguments so far. */
+  *#decide(call: CallState): Generator<PendingEvent> {
+    call.decided = true;
+    call.builtin = call.name !== "" && this.#isBuiltin(call.name);
+    if (call.builtin) return;
+    const item: FunctionCallItem = {
+      id: this.#ids.functionCall(),
+      type: "function_call",
+      status: "in_progress",
+      arguments: "",
+      call_id: call.callId,
+      name: call.name,
+    };
+    call.item = item;
+    call.outputIndex = this.#output.length;
+    this.#output.push(item);
+    this.#opened.push(call.outputIndex);
+    yield { type: "response.output_item.added", output_index: call.outputIndex, item: { ...item } };
+    if (call.arguments) yield this.#argumentsDelta(call, call.arguments);
+  }
+
+  #argumentsDelta(call: CallState, delta: string): PendingEvent {
+    const item = call.item as FunctionCallItem;
+    item.arguments += delta;
+    return {
+      type: "response.function_call_arguments.delta",
+      item_id: item.id,
+      output_index: call.outputIndex as number,
+      delta,
+    };
   }
 
   *#closeCall(item: FunctionCallItem, outputIndex: number, status: ItemStatus): Generator<PendingEvent> {
-    // A call without an id could never be answered with a function_call_output.
-    if (!item.call_id) item.call_id = this.#ids.toolCall();
-    // Sent back upstream on the next turn, where an empty string is not valid JSON.
-    if (!item.arguments) item.arguments = "{}";
+    const call = [...this.#calls.values()].find((candidate) => candidate.item === item);
+    if (call) {
+      item.call_id = call.callId;
+      item.arguments = call.arguments;
+    }
     yield {
       type: "response.function_call_arguments.done",
       item_id: item.id,

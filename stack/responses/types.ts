@@ -4,7 +4,14 @@
  */
 import type { Response, ResponseStreamEvent } from "openai/resources/responses/responses";
 
-export type ResponseObject = Omit<Response, "output_text"> & {
+/**
+ * Why a response stopped short: OpenAI's two reasons, and Llama Stack's bound on
+ * inference calls when built-in tools kept being called (`max_infer_iters`).
+ */
+export type IncompleteReason = NonNullable<Response.IncompleteDetails["reason"]> | "max_infer_iters";
+
+export type ResponseObject = Omit<Response, "output_text" | "incomplete_details"> & {
+  incomplete_details: { reason?: IncompleteReason } | null;
   /** On OpenAI's wire, though not in the SDK's type. */
   store?: boolean;
 };

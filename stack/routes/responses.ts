@@ -11,11 +11,11 @@ export function responsesRoutes(deps: ResponseDeps): Hono {
 
   app.post("/responses", async (c) => {
     const body = parseCreateBody(await readJson(c), deps.tools);
-    const prepared = prepareResponse(body, deps);
     // The caller going away (a dropped connection, an aborted fetch, a cancelled stream)
     // cancels the upstream call, so nothing half-heard is recorded or kept running.
     const cancel = new AbortController();
     c.req.raw.signal.addEventListener("abort", () => cancel.abort(), { once: true });
+    const prepared = await prepareResponse(body, deps, cancel.signal);
     const events = runResponse(prepared, deps, cancel.signal);
     if (!body.stream) {
       const result = await finalResponse(events);

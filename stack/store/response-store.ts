@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import type { ChatMessage } from "../responses/chat-messages.ts";
 import type { ConversationItem, StoredInputItem } from "../responses/items.ts";
 import type { ResponseObject } from "../responses/types.ts";
 
@@ -15,6 +16,12 @@ export interface StoredResponse {
   inputItems: StoredInputItem[];
   /** What the model saw before this response's output: earlier turns, then this input. */
   context: ConversationItem[];
+  /**
+   * The chat messages as they stood when the response ended (instructions left out), which
+   * a continuation sends on as they are, as Llama Stack does; absent in rows written before
+   * they were kept.
+   */
+  messages?: ChatMessage[] | undefined;
 }
 
 export interface ListQuery {
@@ -30,6 +37,7 @@ interface Row {
   response: string;
   input_items: string;
   context: string;
+  messages: string | null;
 }
 
 const SCHEMA = `
@@ -40,7 +48,8 @@ const SCHEMA = `
     model TEXT NOT NULL,
     response TEXT NOT NULL,
     input_items TEXT NOT NULL,
-    context TEXT NOT NULL
+    context TEXT NOT NULL,
+    messages TEXT
   );
   CREATE INDEX IF NOT EXISTS responses_model ON responses (model, seq);
 `;
@@ -63,10 +72,15 @@ export class ResponseStore {
     this.#db.pragma("journal_mode = WAL");
     this.#db.pragma("busy_timeout = 5000");
     this.#db.exec(SCHEMA);
+    // A database made before messages were kept gains the column; its rows keep NULL.
+    const columns = this.#db.prepare("PRAGMA table_info(responses)").all() as Array<{ name: string }>;
+    if (!columns.some((column) => column.name === "messages")) {
+      this.#db.exec("ALTER TABLE responses ADD COLUMN messages TEXT");
+    }
     // A retried test mints the same ids again; the newer response replaces the older.
     this.#insert = this.#db.prepare(
-      `INSERT OR REPLACE INTO responses (id, created_at, model, response, input_items, context)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO responses (id, created_at, model, response, input_items, context, messages)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#select = this.#db.prepare("SELECT * FROM responses WHERE id = ?");
     this.#delete = this.#db.prepare("DELETE FROM responses WHERE id = ?");
@@ -81,6 +95,7 @@ export class ResponseStore {
       JSON.stringify(record.response),
       JSON.stringify(record.inputItems),
       JSON.stringify(record.context),
+      record.messages ? JSON.stringify(record.messages) : null,
     );
   }
 
@@ -138,5 +153,6 @@ function toRecord(row: Row): StoredResponse {
     response: JSON.parse(row.response) as ResponseObject,
     inputItems: JSON.parse(row.input_items) as StoredInputItem[],
     context: JSON.parse(row.context) as ConversationItem[],
+    messages: row.messages === null ? undefined : (JSON.parse(row.messages) as ChatMessage[]),
   };
 }

@@ -7,6 +7,9 @@
  * Stateless: the turn is the number of assistant messages already in the request, so a
  * replay that is missing only some turns can record just those.
  *
+ * It also answers `POST /search` as Tavily would, with the script's search results (see
+ * ./search.ts), for the scripted setup's `web_search`.
+ *
  * A missing or invalid script is not an answer the model gave: the fetch rejects with a
  * `ScriptError` (as a network failure would), so no recorder ever writes it down, and
  * the stack reports its message.
@@ -14,6 +17,7 @@
 import type { UpstreamFetch } from "../../ports.ts";
 import { completeTurn, countTokens, streamTurn } from "./chunks.ts";
 import { findTurn, ScriptError } from "./script.ts";
+import { answerSearch } from "./search.ts";
 
 export interface ScriptedProviderOptions {
   /** Folder of `<spec name>.json` scripts. */
@@ -46,19 +50,19 @@ export function createScriptedProvider(options: ScriptedProviderOptions): Script
         data: [{ id: "scripted/assistant", object: "model", created: 0, owned_by: "scripted" }],
       });
     }
-    if (request.method !== "POST" || !path.endsWith("/chat/completions")) {
+    const searching = request.method === "POST" && path === "/search";
+    if (!searching && (request.method !== "POST" || !path.endsWith("/chat/completions"))) {
       return errorResponse(
         404,
-        `The scripted provider only serves chat completions, not ${request.method} ${path}.`,
+        `The scripted provider only serves chat completions and search, not ${request.method} ${path}.`,
       );
     }
-    let body: ChatBody;
+    let body: ChatBody & { query?: unknown };
     try {
       body = (await request.json()) as ChatBody;
     } catch {
       return errorResponse(400, "The scripted provider could not parse the request body as JSON.");
     }
-    const messages = Array.isArray(body.messages) ? (body.messages as Array<Record<string, unknown>>) : [];
     const testId = options.currentTestId();
     if (!testId) {
       throw new ScriptError(
@@ -67,6 +71,8 @@ export function createScriptedProvider(options: ScriptedProviderOptions): Script
           "(send the X-Test-Id header, or call inside a test context).",
       );
     }
+    if (searching) return answerSearch(options.scriptsDir, testId, String(body.query ?? ""));
+    const messages = Array.isArray(body.messages) ? (body.messages as Array<Record<string, unknown>>) : [];
     const turnIndex = messages.filter((message) => message.role === "assistant").length;
     const turn = findTurn(options.scriptsDir, testId, turnIndex);
     if (turn.error) {

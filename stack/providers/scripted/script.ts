@@ -26,12 +26,27 @@ import { z } from "zod";
 import { testIdWithoutParameters } from "../../../recorder/index.ts";
 import { parameterPath } from "../../errors.ts";
 
+const searchResult = z.strictObject({
+  url: z.string(),
+  title: z.string(),
+  content: z.string(),
+  score: z.number(),
+  raw_content: z.string().nullable().default(null),
+});
+
 const toolCall = z.strictObject({
   name: z.string().min(1),
   /** An object is sent as its JSON; a string is sent verbatim, malformed or not. */
   arguments: z.union([z.string(), z.record(z.string(), z.unknown())]).default({}),
   id: z.string().min(1).optional(),
+  /** For a `web_search` call: what the scripted search answers for its query (see ./search.ts). */
+  search_results: z.array(searchResult).optional(),
+  /** For a `web_search` call: the scripted search fails with this HTTP error instead. */
+  search_error: z
+    .strictObject({ status: z.number().int().min(400).max(599), message: z.string() })
+    .optional(),
 });
+export type ScriptToolCall = z.infer<typeof toolCall>;
 
 const upstreamError = z.strictObject({
   status: z.number().int().min(400).max(599),
@@ -127,9 +142,26 @@ function readScriptFile(file: string): Record<string, unknown> | undefined {
 
 /** The turn a test's script gives for `turnIndex`, or a ScriptError saying what is missing where. */
 export function findTurn(scriptsDir: string, testId: string, turnIndex: number): ScriptTurn {
+  const where = `for test '${testId}', turn ${turnIndex + 1} (the request holds ${turnIndex} assistant message(s))`;
+  const { turns, file, title } = scriptTurns(scriptsDir, testId, where);
+  const found = turns[turnIndex];
+  if (!found) {
+    throw new ScriptError(
+      "script_missing",
+      `No script ${where}: the entry '${title}' in ${display(file)} has only ${turns.length} turn(s).`,
+    );
+  }
+  return found;
+}
+
+/** All of a test's turns; `where` says what they were needed for, in the errors. */
+export function scriptTurns(
+  scriptsDir: string,
+  testId: string,
+  where: string,
+): { turns: ScriptTurn[]; file: string; title: string } {
   const { spec, title } = scriptKey(testId);
   const file = scriptFileFor(scriptsDir, spec);
-  const where = `for test '${testId}', turn ${turnIndex + 1} (the request holds ${turnIndex} assistant message(s))`;
   const entries = readScriptFile(file);
   if (!entries) {
     throw new ScriptError("script_missing", `No script ${where}: ${display(file)} does not exist.`);
@@ -151,17 +183,10 @@ export function findTurn(scriptsDir: string, testId: string, turnIndex: number):
       `Invalid script in ${display(file)} at '${at}': ${issue?.message}.`,
     );
   }
-  const found = turns.data[turnIndex];
-  if (!found) {
-    throw new ScriptError(
-      "script_missing",
-      `No script ${where}: the entry '${title}' in ${display(file)} has only ${turns.data.length} turn(s).`,
-    );
-  }
-  return found;
+  return { turns: turns.data, file, title };
 }
 
-function display(file: string): string {
+export function display(file: string): string {
   const relativePath = relative(process.cwd(), file);
   return relativePath.startsWith("..") ? file : relativePath;
 }

@@ -16,10 +16,11 @@ import {
 } from "./fixtures/test-cases.ts";
 import {
   collectEvents,
-  expectWellFormedStream,
+  expectBasicEventSequence,
+  expectItemLifecycle,
   outputTextOf,
-  StreamingValidator,
 } from "./streaming-assertions.ts";
+import { StreamingValidator } from "./streaming-validator.ts";
 
 const python = portOf("tests/integration/responses/test_basic_responses.py");
 
@@ -97,7 +98,9 @@ python.describe("test_response_streaming_basic", BOTH_CLIENTS, (cases) => {
         const validator = new StreamingValidator(events);
         validator.assertBasicEventSequence();
         validator.assertResponseConsistency();
-        expectWellFormedStream(events);
+        // Beyond the Python test: sequence numbers, and each output item's lifecycle.
+        expectBasicEventSequence(events);
+        expectItemLifecycle(events);
 
         // Verify stored response matches streamed response
         const retrievedResponse = await client.responses.retrieve(responseId);

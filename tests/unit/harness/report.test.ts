@@ -21,7 +21,9 @@ interface Attachment {
 interface ReportSuite {
   specs?: Array<{
     title: string;
-    tests: Array<{ results: Array<{ status: string; attachments: Attachment[] }> }>;
+    tests: Array<{
+      results: Array<{ status: string; attachments: Attachment[]; errors: Array<{ message: string }> }>;
+    }>;
   }>;
   suites?: ReportSuite[];
 }
@@ -40,7 +42,8 @@ function runSuite(env: Record<string, string>) {
     encoding: "utf8",
   });
   const suites = (JSON.parse(readFileSync(report, "utf8")) as { suites: ReportSuite[] }).suites;
-  const find = (list: ReportSuite[]): { status: string; attachments: Attachment[] } | undefined => {
+  type Result = { status: string; attachments: Attachment[]; errors: Array<{ message: string }> };
+  const find = (list: ReportSuite[]): Result | undefined => {
     for (const suite of list) {
       const spec = suite.specs?.find((candidate) => candidate.title === TITLE);
       if (spec) return spec.tests[0]?.results[0];
@@ -84,20 +87,22 @@ test("each test attaches the interactions it replayed: the call, what came back,
     ),
   ).toEqual(["San Francisco, USA", "Los Angeles, USA"]);
   expect(second.response.stream.content).toContain("Los Angeles");
+  // Each function call fed back is an assistant message of its own, followed by its output.
   expect(second.request.body.messages.map((message: { role: string }) => message.role)).toEqual([
     "user",
     "assistant",
     "tool",
+    "assistant",
     "tool",
   ]);
   for (const interaction of attached.interactions)
     expect(readdirSync(join(PROJECT_ROOT, "recordings", "responses"))).toContain(
       interaction.file.split("/").at(-1),
     );
-  expect(text("replay miss 1")).toBeUndefined();
+  expect(attached.misses).toEqual([]);
 });
 
-test("a replay miss fails the test and attaches the nearest recording, the diff and the command that records it", () => {
+test("a replay miss fails the test with the nearest recording, the diff and the command that records it", () => {
   // A copy of the recordings where the test's first call was recorded for an older prompt.
   const recordings = mkdtempSync(join(tmpdir(), "recordings-"));
   cpSync(join(PROJECT_ROOT, "recordings"), recordings, { recursive: true });
@@ -114,7 +119,10 @@ test("a replay miss fails the test and attaches the nearest recording, the diff 
   const { run, result, text } = runSuite({ STACK_TEST_RECORDING_DIR: recordings });
   expect(run.status).not.toBe(0);
   expect(result.status).toBe("failed");
-  const miss = text("replay miss 1") ?? "";
+  const miss = result.errors[0]?.message ?? "";
+  expect(JSON.parse(text("recorded interactions") ?? "{}").misses).toEqual([
+    miss.replace(/^ReplayMissError: /, "").split("\n\n")[0],
+  ]);
   expect(miss).toContain("No recording for POST http://scripted.local/v1/chat/completions");
   expect(miss).toContain(
     `nearest recording of this test and endpoint: ${join(folder, `${"0".repeat(64)}.json`)}`,

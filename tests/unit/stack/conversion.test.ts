@@ -7,14 +7,19 @@ import { expect, test } from "@playwright/test";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { StackError } from "../../../stack/errors.ts";
 import { createIds } from "../../../stack/responses/ids.ts";
-import { normalizeInput } from "../../../stack/responses/items.ts";
+import { inputToMessages } from "../../../stack/responses/input-to-messages.ts";
 import { parseCreateBody } from "../../../stack/responses/request.ts";
-import { finishedResponse, initialResponse } from "../../../stack/responses/response-object.ts";
+import {
+  finishedResponse,
+  incompleteReason,
+  initialResponse,
+} from "../../../stack/responses/response-object.ts";
 import { ChatStreamTranslator } from "../../../stack/responses/stream-translator.ts";
 import { buildChatRequest } from "../../../stack/responses/to-chat.ts";
+import { ToolSet } from "../../../stack/responses/tool-set.ts";
 import type { PendingEvent } from "../../../stack/responses/types.ts";
 import { ToolRegistry } from "../../../stack/tools/registry.ts";
-import { REPO_ROOT, weatherTool } from "./helpers.ts";
+import { deterministicPorts, REPO_ROOT, weatherTool } from "./helpers.ts";
 
 const tools = new ToolRegistry();
 
@@ -29,16 +34,21 @@ function counterIds() {
   });
 }
 
-/** The chat request the stack would send for a Responses create body. */
-function chatRequestFor(body: Record<string, unknown>) {
+/** The first chat request the stack would send for a Responses create body. */
+async function chatRequestFor(body: Record<string, unknown>) {
   const parsed = parseCreateBody({ model: "openai/gpt-4o", ...body }, tools);
-  const items = normalizeInput(parsed.input, counterIds());
-  return buildChatRequest("gpt-4o", parsed, items, tools);
+  const toolSet = await ToolSet.prepare(parsed.tools, tools, {
+    ports: deterministicPorts(),
+    ids: counterIds(),
+    previous: undefined,
+    input: [],
+  });
+  return buildChatRequest("gpt-4o", parsed, inputToMessages(parsed.input), toolSet.chatTools);
 }
 
 test.describe("input to chat messages", () => {
-  test("a string input becomes one user message, instructions a leading system message", () => {
-    const request = chatRequestFor({ input: "Hello?", instructions: "Answer in French." });
+  test("a string input becomes one user message, instructions a leading system message", async () => {
+    const request = await chatRequestFor({ input: "Hello?", instructions: "Answer in French." });
     expect(request.messages).toEqual([
       { role: "system", content: "Answer in French." },
       { role: "user", content: "Hello?" },
@@ -47,8 +57,8 @@ test.describe("input to chat messages", () => {
     expect(request.model).toBe("gpt-4o");
   });
 
-  test("text and image parts become chat content parts; developer becomes system", () => {
-    const request = chatRequestFor({
+  test("text and image parts become chat content parts; developer becomes system", async () => {
+    const request = await chatRequestFor({
       input: [
         { role: "developer", content: "Be brief." },
         {
@@ -72,8 +82,10 @@ test.describe("input to chat messages", () => {
     ]);
   });
 
-  test("parallel function calls are one assistant turn, followed by one tool message per output", () => {
-    const request = chatRequestFor({
+  // As Llama Stack 0.2 sends them: its recording 7801be3fb633 (test_response_function_call_ordering_2)
+  // holds one assistant message per function call, each followed by its output.
+  test("each function call is an assistant message of its own, followed by its output", async () => {
+    const request = await chatRequestFor({
       input: [
         { role: "user", content: "Weather in Paris and Rome?" },
         { type: "message", role: "assistant", content: [{ type: "output_text", text: "Checking both." }] },
@@ -85,34 +97,38 @@ test.describe("input to chat messages", () => {
     });
     expect(request.messages).toEqual([
       { role: "user", content: "Weather in Paris and Rome?" },
+      { role: "assistant", content: [{ type: "text", text: "Checking both." }] },
       {
         role: "assistant",
-        content: "Checking both.",
         tool_calls: [
           {
+            index: 0,
             id: "call_a",
             type: "function",
             function: { name: "get_weather", arguments: '{"location":"Paris"}' },
           },
+        ],
+      },
+      { role: "tool", tool_call_id: "call_a", content: "18C" },
+      {
+        role: "assistant",
+        tool_calls: [
           {
+            index: 0,
             id: "call_b",
             type: "function",
             function: { name: "get_weather", arguments: '{"location":"Rome"}' },
           },
         ],
       },
-      { role: "tool", tool_call_id: "call_a", content: "18C" },
       { role: "tool", tool_call_id: "call_b", content: "24C" },
     ]);
   });
 
-  test("a function_call_output without its function_call is a 400", () => {
-    let error: unknown;
-    try {
-      chatRequestFor({ input: [{ type: "function_call_output", call_id: "call_zzz", output: "x" }] });
-    } catch (caught) {
-      error = caught;
-    }
+  test("a function_call_output without its function_call is a 400", async () => {
+    const error = await chatRequestFor({
+      input: [{ type: "function_call_output", call_id: "call_zzz", output: "x" }],
+    }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StackError);
     expect((error as StackError).status).toBe(400);
     expect((error as StackError).message).toContain("call_zzz");
@@ -120,18 +136,18 @@ test.describe("input to chat messages", () => {
 });
 
 test.describe("request parameters to chat parameters", () => {
-  test("function tools are sent in Llama Stack's shape, as in the seed recording", () => {
+  test("function tools are sent in Llama Stack's shape, as in the seed recording", async () => {
     const seed = JSON.parse(readFileSync(`${REPO_ROOT}tests/unit/fixtures/seed-recording.json`, "utf8"));
-    const request = chatRequestFor({
+    const request = await chatRequestFor({
       input: "Is the weather better in San Francisco or Los Angeles?",
       tools: [{ ...weatherTool, strict: undefined }],
     });
     expect(JSON.parse(JSON.stringify(request))).toEqual(seed.request.body);
   });
 
-  test("sampling, tool and format settings are passed on under their chat names", () => {
+  test("sampling, tool and format settings are passed on under their chat names", async () => {
     const schema = { type: "object", properties: { city: { type: "string" } }, required: ["city"] };
-    const request = chatRequestFor({
+    const request = await chatRequestFor({
       input: "x",
       tools: [weatherTool],
       tool_choice: { type: "function", name: "get_weather" },
@@ -151,8 +167,8 @@ test.describe("request parameters to chat parameters", () => {
     });
   });
 
-  test("without tools, tool_choice and parallel_tool_calls are left out (chat completions refuses them)", () => {
-    const request = chatRequestFor({ input: "x", tool_choice: "auto", parallel_tool_calls: true });
+  test("without tools, tool_choice and parallel_tool_calls are left out (chat completions refuses them)", async () => {
+    const request = await chatRequestFor({ input: "x", tool_choice: "auto", parallel_tool_calls: true });
     expect(request).not.toHaveProperty("tool_choice");
     expect(request).not.toHaveProperty("parallel_tool_calls");
     expect(request).not.toHaveProperty("tools");
@@ -260,7 +276,7 @@ test.describe("chat chunks to output items", () => {
     const body = parseCreateBody({ model: "scripted/assistant", input: "x" }, tools);
     const response = finishedResponse(
       initialResponse(body, "resp_1", 1),
-      { output: [], usage: undefined, finishReason: "length" },
+      { output: [], usage: undefined, incomplete: incompleteReason("length") },
       2,
     );
     expect(response.status).toBe("incomplete");

@@ -12,6 +12,7 @@ import { createStack, type Stack, type StackOptions } from "../../../stack/app.t
 import { createPassthroughPorts } from "../../../stack/passthrough-ports.ts";
 import type { StackPorts, UpstreamFetch } from "../../../stack/ports.ts";
 import type { ProviderConfig } from "../../../stack/providers/registry.ts";
+import { scriptedSearch } from "../../../stack/tools/web-search/search-provider.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 export const SCRIPTS_DIR = fileURLToPath(new URL("./scripts", import.meta.url));
@@ -55,13 +56,29 @@ export interface UpstreamCall {
   body: Record<string, unknown> & { messages: Array<Record<string, unknown>> };
 }
 
-/** Wraps `ports.fetch` so that every upstream request body is kept, in order. */
-export function capturing(ports: StackPorts): { ports: StackPorts; calls: UpstreamCall[] } {
+export interface ToolInvocation {
+  provider: string;
+  toolName: string;
+  kwargs: Record<string, unknown>;
+}
+
+/** Wraps `ports.fetch` and `ports.invokeTool` so that every upstream request body and tool invocation is kept, in order. */
+export function capturing(ports: StackPorts): {
+  ports: StackPorts;
+  calls: UpstreamCall[];
+  invocations: ToolInvocation[];
+} {
   const calls: UpstreamCall[] = [];
+  const invocations: ToolInvocation[] = [];
   return {
     calls,
+    invocations,
     ports: {
       ...ports,
+      invokeTool: (provider, toolName, kwargs, run) => {
+        invocations.push({ provider, toolName, kwargs });
+        return ports.invokeTool(provider, toolName, kwargs, run);
+      },
       fetch: async (input, init) => {
         const request = new Request(input, init);
         if (request.method === "POST") {
@@ -76,6 +93,7 @@ export function capturing(ports: StackPorts): { ports: StackPorts; calls: Upstre
 export interface TestStack {
   stack: Stack;
   calls: UpstreamCall[];
+  invocations: ToolInvocation[];
   /** An SDK client for `testId`, talking to the stack in process. */
   client: OpenAI;
 }
@@ -88,13 +106,16 @@ export function startTestStack(
     idTag?: string;
   } & Partial<StackOptions> = {},
 ): TestStack {
-  const { ports, calls } = capturing(deterministicPorts(options));
+  const base = deterministicPorts(options);
+  const { ports, calls, invocations } = capturing(base);
   const stack = createStack({
+    // The scripted search answers web_search, on the fetch below the capture: a search is a tool invocation.
+    search: { ...scriptedSearch(), fetch: base.fetch },
+    ...options,
     ports,
     providers: options.providers ?? [{ type: "scripted" }],
-    ...(options.dbPath ? { dbPath: options.dbPath } : {}),
   });
-  return { stack, calls, client: libraryClient(stack, testIdOf()) };
+  return { stack, calls, invocations, client: libraryClient(stack, testIdOf()) };
 }
 
 export function libraryClient(stack: Stack, testId: string): OpenAI {

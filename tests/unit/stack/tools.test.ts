@@ -140,17 +140,22 @@ test("function results go back to the model with previous_response_id", async ()
     });
     expect(second.output_text).toBe("Rome is warmer: 24C against 18C in Paris.");
     expect(second.previous_response_id).toBe(first.id);
+    // The first turn as Llama Stack keeps it (its recording b109b2a03149 shows the shape):
+    // the calls with their stream index, `content: ""`, then the outputs that answer them.
     expect(calls[1]?.body.messages).toEqual([
       { role: "user", content: "Which is warmer, Paris or Rome?" },
       {
         role: "assistant",
+        content: "",
         tool_calls: [
           {
+            index: 0,
             id: "call_paris",
             type: "function",
             function: { name: "get_weather", arguments: '{"location":"Paris, France"}' },
           },
           {
+            index: 1,
             id: "call_rome",
             type: "function",
             function: { name: "get_weather", arguments: '{"location":"Rome, Italy"}' },
@@ -181,13 +186,16 @@ test("output items fed back verbatim are accepted as input", async () => {
       tools: [weatherTool],
     });
     expect(second.output_text).toBe("It is -3C in Oslo.");
+    // Converted as Llama Stack converts input items: the message keeps its parts, the
+    // function call is an assistant message of its own.
     expect(calls[1]?.body.messages).toEqual([
       { role: "user", content: "How cold is Oslo?" },
+      { role: "assistant", content: [{ type: "text", text: "Let me check." }] },
       {
         role: "assistant",
-        content: "Let me check.",
         tool_calls: [
           {
+            index: 0,
             id: "call_oslo",
             type: "function",
             function: { name: "get_weather", arguments: '{"location":"Oslo"}' },
@@ -214,7 +222,6 @@ test("malformed arguments from the model are passed on verbatim", async () => {
 });
 
 for (const tool of [
-  { type: "web_search" },
   { type: "file_search", vector_store_ids: ["vs_1"] },
   { type: "mcp", server_label: "docs", server_url: "http://127.0.0.1:9/mcp" },
 ]) {
