@@ -49,6 +49,10 @@ export default defineConfig<object, { harness: HarnessSettings }>({
     ["list"],
     ["html", { open: "never", outputFolder: process.env.STACK_TEST_HTML_REPORT || "playwright-report" }],
     ["json", { outputFile: process.env.STACK_TEST_JSON_REPORT || "test-results/integration-results.json" }],
+    // A shard's report, for `npx playwright merge-reports` (scripts/integration-tests.sh --shard sets it).
+    ...(process.env.STACK_TEST_BLOB_REPORT
+      ? [["blob", { outputDir: process.env.STACK_TEST_BLOB_REPORT }] as const]
+      : []),
   ],
   outputDir: "test-results/integration",
   projects: projects.map(projectFor),

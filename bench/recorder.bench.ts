@@ -13,8 +13,8 @@ import { streamText } from "../recorder/http/replay-response.ts";
 import { createRecorder, type FetchLike } from "../recorder/index.ts";
 import { type Contender, formatMs, median, race, table } from "./stats.ts";
 
-const SEED_FILE = new URL("../tests/unit/fixtures/seed-recording.json", import.meta.url);
-const SEED_HASH = "f2e35fd69fcee9ba64e2dad17958422983ab71e56b26d9504a22b6018dcadb5f";
+export const SEED_FILE = new URL("../tests/unit/fixtures/seed-recording.json", import.meta.url);
+export const SEED_HASH = "f2e35fd69fcee9ba64e2dad17958422983ab71e56b26d9504a22b6018dcadb5f";
 
 interface Seed {
   test_id: string;
@@ -28,7 +28,7 @@ export interface BenchResult {
   checks: Array<{ target: string; ok: boolean }>;
 }
 
-function folderWithSeed(fillers: number, seedText: string): string {
+export function folderWithSeed(fillers: number, seedText: string): string {
   const root = mkdtempSync(join(tmpdir(), "bench-recordings-"));
   const folder = join(root, "responses");
   mkdirSync(folder);
@@ -39,7 +39,10 @@ function folderWithSeed(fillers: number, seedText: string): string {
   return root;
 }
 
-async function consume(client: OpenAI, body: OpenAI.ChatCompletionCreateParamsStreaming): Promise<number> {
+export async function consume(
+  client: OpenAI,
+  body: OpenAI.ChatCompletionCreateParamsStreaming,
+): Promise<number> {
   let chunks = 0;
   for await (const _chunk of await client.chat.completions.create(body)) chunks++;
   if (chunks !== 18) throw new Error(`expected the seed's 18 chunks, got ${chunks}`);

@@ -2,11 +2,19 @@
  * `npm run bench`: every benchmark the project's speed and memory targets rest on.
  * Numbers are medians of interleaved rounds, ratios taken within the same run.
  */
+import { benchProxy } from "./proxy.bench.ts";
 import { type BenchResult, benchRecorder } from "./recorder.bench.ts";
 import { benchStack } from "./stack.bench.ts";
 import { benchSuite } from "./suite.bench.ts";
+import { benchVectorSearch } from "./vector-search.bench.ts";
 
-const sections: Array<() => Promise<BenchResult>> = [benchRecorder, benchStack, benchSuite];
+const sections: Array<() => Promise<BenchResult>> = [
+  benchRecorder,
+  benchProxy,
+  benchStack,
+  benchVectorSearch,
+  benchSuite,
+];
 
 let failed = 0;
 for (const section of sections) {

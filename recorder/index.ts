@@ -4,12 +4,14 @@
  */
 export { ApiRecorder, createRecorder, type RecorderOptions } from "./api-recorder.ts";
 export type { Interaction } from "./core.ts";
+export { CurrentTest, type RecorderPorts } from "./current-test.ts";
 export { ID_PREFIXES } from "./deterministic-ids.ts";
 export { accumulateChatStream, type ChatStreamSummary } from "./http/chat-stream.ts";
 export { type EndpointKind, endpointKind, unwrapTyped } from "./http/endpoints.ts";
 export type { FetchLike } from "./http/fetch-request.ts";
 export { type InteractionSummary, Journal, summarize, type TestJournal } from "./journal.ts";
 export { parsePreservingFloats } from "./json/parse-preserving-floats.ts";
+export { pythonFloatRepr } from "./json/python-float.ts";
 export { pythonJsonDumps } from "./json/python-json.ts";
 export {
   DEFAULT_RECORDING_DIR,
@@ -21,6 +23,7 @@ export {
 } from "./mode.ts";
 export { REDACTED } from "./redact.ts";
 export {
+  defaultRecordCommand,
   type MissedRequest,
   type NearestRecording,
   type RecordCommandHint,
@@ -44,6 +47,7 @@ export { COMMON_SUITE, RecordingStore, suiteOfTestId } from "./storage/recording
 export {
   currentTestId,
   LLAMA_STACK_ID_ANNOTATION,
+  OGX_PROVIDER_DATA_HEADER,
   PROVIDER_DATA_HEADER,
   runWithTestId,
   TEST_ID_HEADER,

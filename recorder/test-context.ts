@@ -9,6 +9,8 @@ import { pythonJsonDumps } from "./json/python-json.ts";
 export const TEST_ID_HEADER = "x-test-id";
 /** Llama Stack's server reads the test id from its provider-data header. */
 export const PROVIDER_DATA_HEADER = "x-llamastack-provider-data";
+/** OGX, as Llama Stack is called since April 2026, renamed the header. */
+export const OGX_PROVIDER_DATA_HEADER = "x-ogx-provider-data";
 
 /**
  * The Playwright annotation under which a test ported from Llama Stack declares its Python
@@ -64,7 +66,7 @@ export class TestIdHeaderError extends Error {
   override name = "TestIdHeaderError";
 }
 
-/** The test id an incoming request carries, from either header form. */
+/** The test id an incoming request carries: X-Test-Id, else Llama Stack's or OGX's provider data. */
 export function testIdFromHeaders(headers: HeaderSource): string | undefined {
   const plain = headerValue(headers, TEST_ID_HEADER);
   if (plain) {
@@ -77,14 +79,17 @@ export function testIdFromHeaders(headers: HeaderSource): string | undefined {
       );
     }
   }
-  const providerData = headerValue(headers, PROVIDER_DATA_HEADER);
-  if (!providerData) return undefined;
+  const providerDataHeader = [PROVIDER_DATA_HEADER, OGX_PROVIDER_DATA_HEADER].find((name) =>
+    headerValue(headers, name),
+  );
+  if (!providerDataHeader) return undefined;
+  const providerData = headerValue(headers, providerDataHeader) ?? "";
   let parsed: { __test_id?: unknown };
   try {
     parsed = JSON.parse(providerData) as { __test_id?: unknown };
   } catch {
     throw new TestIdHeaderError(
-      `The ${PROVIDER_DATA_HEADER} header is not valid JSON: ${providerData.slice(0, 80)}. Send {"__test_id": "<test id>"}.`,
+      `The ${providerDataHeader} header is not valid JSON: ${providerData.slice(0, 80)}. Send {"__test_id": "<test id>"}.`,
     );
   }
   return typeof parsed.__test_id === "string" ? parsed.__test_id : undefined;

@@ -16,6 +16,7 @@ COLLECT_ONLY=false
 WORKERS=""
 TEXT_MODEL=""
 EMBEDDING_MODEL=""
+SHARD=""
 
 usage() {
   cat <<USAGE
@@ -33,6 +34,7 @@ Options:
     --workers N              Playwright workers (default: Playwright's, half the cores)
     --text-model STRING      Override the setup's text model (e.g. openai/gpt-4o-mini)
     --embedding-model STRING Override the setup's embedding model
+    --shard I/N              Run the I-th of N shards (Playwright --shard), writing a blob report to merge
     --help                   Show this help message
 
 --stack-config, --setup and --text-model take comma-separated lists: one Playwright project
@@ -54,6 +56,9 @@ Examples:
 
     # Every test of a describe block
     $0 --pattern 'test_response_streaming_basic'
+
+    # The second of four shards (CI: .github/workflows/ci.yml merges the shards' reports)
+    $0 --suite responses --shard 2/4
 USAGE
 }
 
@@ -77,6 +82,7 @@ while [[ $# -gt 0 ]]; do
     --workers) need_value "$@"; WORKERS="$2"; shift 2 ;;
     --text-model) need_value "$@"; TEXT_MODEL="$2"; shift 2 ;;
     --embedding-model) need_value "$@"; EMBEDDING_MODEL="$2"; shift 2 ;;
+    --shard) need_value "$@"; SHARD="$2"; shift 2 ;;
     --help | -h) usage; exit 0 ;;
     *)
       echo "Unknown option: $1" >&2
@@ -89,6 +95,15 @@ done
 if [[ -n "$WORKERS" && ! "$WORKERS" =~ ^[1-9][0-9]*$ ]]; then
   echo "Error: --workers must be a positive integer, not '$WORKERS'" >&2
   exit 1
+fi
+
+if [[ -n "$SHARD" ]]; then
+  if [[ ! "$SHARD" =~ ^([1-9][0-9]*)/([1-9][0-9]*)$ ]] || ((BASH_REMATCH[1] > BASH_REMATCH[2])); then
+    echo "Error: --shard must be I/N with 1 <= I <= N (e.g. 1/4), not '$SHARD'" >&2
+    exit 1
+  fi
+  # Each shard writes a blob report; merge them with: npx playwright merge-reports --reporter html DIR
+  export STACK_TEST_BLOB_REPORT="${STACK_TEST_BLOB_REPORT:-blob-report}"
 fi
 
 if [[ ! -d node_modules ]]; then
@@ -117,6 +132,7 @@ if [[ -n "$PATTERN" || -n "$SUBDIRS" ]]; then
   [[ -n "$grep_regex" ]] && args+=(--grep "$grep_regex")
 fi
 [[ -n "$WORKERS" ]] && args+=(--workers "$WORKERS")
+[[ -n "$SHARD" ]] && args+=(--shard "$SHARD")
 
 if [[ "$COLLECT_ONLY" == true ]]; then
   exec npx "${args[@]}" --list
@@ -130,6 +146,9 @@ read -r _ _ total < <(node scripts/report-counts.mjs "$STACK_TEST_JSON_REPORT")
 
 echo ""
 echo "HTML report: $STACK_TEST_HTML_REPORT/index.html (open it with: npx playwright show-report $STACK_TEST_HTML_REPORT)"
+if [[ -n "$SHARD" ]]; then
+  echo "Blob report of shard $SHARD: $STACK_TEST_BLOB_REPORT/ (gather every shard's .zip in one folder, then: npx playwright merge-reports --reporter html FOLDER)"
+fi
 
 if [[ "$status" -eq 0 && "$total" -le 0 ]]; then
   echo "Error: no test ran." >&2

@@ -8,8 +8,11 @@ import type { StackPorts } from "./ports.ts";
 import { type ProviderConfig, ProviderRegistry } from "./providers/registry.ts";
 import { createIds } from "./responses/ids.ts";
 import type { ResponseDeps } from "./responses/orchestrator.ts";
+import { openRetrieval } from "./retrieval.ts";
+import { filesRoutes } from "./routes/files.ts";
 import { healthRoutes, modelsRoutes } from "./routes/models.ts";
 import { responsesRoutes } from "./routes/responses.ts";
+import { vectorStoresRoutes } from "./routes/vector-stores.ts";
 import { ResponseStore } from "./store/response-store.ts";
 import { ToolRegistry } from "./tools/registry.ts";
 import type { BuiltinTool } from "./tools/types.ts";
@@ -21,8 +24,12 @@ export interface StackOptions {
   ports: StackPorts;
   /** Inference providers; a model id's prefix picks one (`openai/gpt-4o` → `openai`). */
   providers: ProviderConfig[];
-  /** SQLite file; by default a temporary one, removed by `close()`. */
+  /** SQLite file; by default a temporary one, removed by `close()`. Uploaded files go beside it. */
   dbPath?: string;
+  /** The embedding model of vector stores created without `embedding_model`. */
+  embeddingModel?: string;
+  /** The largest file `POST /v1/files` accepts; 32 MiB by default. */
+  maxFileBytes?: number;
   /** Where `web_search` searches (Tavily, or the scripted search); without it web_search is refused. */
   search?: SearchProviderConfig;
   /** Built-in tools besides the stack's own (a tool type given twice: the later one serves it). */
@@ -36,14 +43,24 @@ export interface Stack {
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
   /** Where the responses are stored. */
   readonly dbPath: string;
-  /** Closes the database (and removes it if it was temporary). */
+  /** Resolves once every file ingestion started so far has finished. */
+  idle(): Promise<void>;
+  /** Stops ingestions in flight and closes the database (removing it if it was temporary). */
   close(): void;
 }
+
+const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
 
 export function createStack(options: StackOptions): Stack {
   const { ports } = options;
   const store = new ResponseStore(options.dbPath);
   const providers = new ProviderRegistry(options.providers, ports.fetch);
+  const retrieval = openRetrieval({
+    dbPath: store.path,
+    ports,
+    resolveProvider: (model) => providers.resolve(model),
+    defaultEmbeddingModel: options.embeddingModel,
+  });
   const deps: ResponseDeps = {
     ports,
     ids: createIds(ports),
@@ -59,6 +76,16 @@ export function createStack(options: StackOptions): Stack {
   const app = new Hono();
   app.route("/v1", responsesRoutes(deps));
   app.route("/v1", modelsRoutes(providers));
+  app.route(
+    "/v1",
+    filesRoutes({
+      files: retrieval.files,
+      ports,
+      maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+      beforeDelete: (fileId) => retrieval.vectorStores.forgetFile(fileId),
+    }),
+  );
+  app.route("/v1", vectorStoresRoutes(retrieval.vectorStores));
   app.route("/", healthRoutes());
   app.notFound((c) => {
     const error = new StackError(404, `Invalid URL (${c.req.method} ${c.req.path})`);
@@ -85,6 +112,10 @@ export function createStack(options: StackOptions): Stack {
       }
     },
     dbPath: store.path,
-    close: () => store.close(),
+    idle: () => retrieval.vectorStores.idle(),
+    close: () => {
+      retrieval.close();
+      store.close();
+    },
   };
 }

@@ -35,7 +35,11 @@ export function providersFromEnv(env: NodeJS.ProcessEnv = process.env): Provider
   ];
 
   const providers: ProviderConfig[] = [
-    { type: "scripted", models: models("scripted", ["scripted/assistant"]), includeUsage },
+    {
+      type: "scripted",
+      models: models("scripted", ["scripted/assistant", "scripted/embedding"]),
+      includeUsage,
+    },
   ];
   if (env.OPENAI_API_KEY) {
     providers.push({

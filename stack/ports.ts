@@ -31,7 +31,7 @@ export interface StackPorts {
   invokeTool: ToolInvoker;
   /**
    * Runs `fn` with the test id that the incoming request carries (`X-Test-Id` or
-   * `X-LlamaStack-Provider-Data: {"__test_id": …}`) bound for everything it awaits;
+   * `X-LlamaStack-Provider-Data` / `X-OGX-Provider-Data: {"__test_id": …}`) bound for everything it awaits;
    * rejects, without running `fn`, when those headers cannot be read.
    */
   withRequestContext: <T>(headers: Headers, fn: () => Promise<T>) => Promise<T>;

@@ -8,11 +8,9 @@
  * connections, lets requests in flight finish, closes the database and exits 0.
  */
 
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { serve } from "@hono/node-server";
+import { serveFetch } from "../serve/fetch-server.ts";
 import { createStack, type Stack, type StackOptions } from "./app.ts";
 import { providersFromEnv, searchFromEnv } from "./config.ts";
 import { createPassthroughPorts } from "./passthrough-ports.ts";
@@ -43,54 +41,22 @@ export interface StackServer {
 
 export async function startStackServer(options: StackServerOptions): Promise<StackServer> {
   const stack = createStack(options);
-  const host = options.host ?? "127.0.0.1";
-  const server = serve({
+  const server = await serveFetch({
     fetch: (request) => options.intercept?.(request) ?? stack.fetch(request),
-    port: options.port ?? 0,
-    hostname: host,
-  }) as Server;
-  const address = await new Promise<AddressInfo>((resolve, reject) => {
-    server.once("listening", () => resolve(server.address() as AddressInfo));
-    server.once("error", reject);
+    port: options.port,
+    host: options.host,
+    shutdownGraceMs: options.shutdownGraceMs,
   }).catch((error: unknown) => {
     stack.close();
     throw error;
   });
-  const url = `http://${host}:${address.port}`;
   let closing: Promise<void> | undefined;
-  let stopping = false;
-  // Once closing and no request is in flight, every connection left is a client's idle
-  // keep-alive socket (even one Node does not count as idle after an aborted stream):
-  // let them all go rather than wait for the clients' idle timeouts.
-  let inFlight = 0;
-  const releaseWhenDone = () => {
-    if (stopping && inFlight === 0) setImmediate(() => server.closeAllConnections());
-  };
-  server.on("request", (_request, response) => {
-    inFlight++;
-    response.once("close", () => {
-      inFlight--;
-      releaseWhenDone();
-    });
-  });
   return {
-    url,
-    port: address.port,
+    url: server.url,
+    port: server.port,
     stack,
     close: () => {
-      stopping = true;
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => {
-          clearTimeout(deadline);
-          stack.close();
-          resolve();
-        });
-        server.closeIdleConnections();
-        releaseWhenDone();
-        // A client that never finishes reading must not hold the process forever.
-        const deadline = setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 30_000);
-        deadline.unref();
-      });
+      closing ??= server.close().then(() => stack.close());
       return closing;
     },
   };

@@ -1,5 +1,5 @@
 /**
- * Any server with OpenAI's chat-completions endpoint: OpenAI itself, Ollama's and vLLM's
+ * Any server with OpenAI's chat-completions (and embeddings) endpoints: OpenAI itself, Ollama's and vLLM's
  * `/v1`, and the scripted provider. Talks through the official SDK with the fetch from
  * the ports, so the recorder sees every byte; the SDK's own retries are off because a
  * retry would be a second, unrecorded request.
@@ -48,5 +48,9 @@ export function createOpenAICompatibleProvider(
       // Our tool shape carries Llama Stack's extra `function.type`, which the SDK's type lacks.
       return client.chat.completions.create(params as ChatCompletionCreateParamsStreaming, { signal });
     },
+    embed: (params, signal) =>
+      // Left to itself the SDK asks for base64 and decodes it; the stack says which it wants,
+      // as Llama Stack does (`"encoding_format": "float"` is part of its recorded bodies).
+      client.embeddings.create({ ...params, encoding_format: params.encoding_format ?? "float" }, { signal }),
   };
 }

@@ -5,6 +5,7 @@
 import { invalidParameter, notFound } from "../errors.ts";
 import type { UpstreamFetch } from "../ports.ts";
 import { createOpenAICompatibleProvider, type OpenAICompatibleConfig } from "./openai-compatible.ts";
+import { SCRIPTED_EMBEDDING_MODEL } from "./scripted/embedding.ts";
 import type { InferenceProvider } from "./types.ts";
 
 /** Where the stack expects the scripted provider; the ports' fetch routes this host to it. */
@@ -76,7 +77,7 @@ function expand(config: ProviderConfig): OpenAICompatibleConfig {
     id: config.id ?? "scripted",
     baseURL: SCRIPTED_BASE_URL,
     apiKey: "scripted",
-    models: config.models ?? ["scripted/assistant"],
+    models: config.models ?? ["scripted/assistant", SCRIPTED_EMBEDDING_MODEL],
     keepModelPrefix: true,
     includeUsage: config.includeUsage ?? false,
   };

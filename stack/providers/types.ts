@@ -1,4 +1,5 @@
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
+import type { CreateEmbeddingResponse, EmbeddingCreateParams } from "openai/resources/embeddings";
 import type { ChatRequest } from "../responses/to-chat.ts";
 
 /** An inference backend that speaks (streamed) chat completions. */
@@ -11,4 +12,9 @@ export interface InferenceProvider {
   upstreamModel(modelId: string): string;
   /** Starts one streamed chat completion; rejects with the SDK's `APIError` on an HTTP error. */
   streamChat(request: ChatRequest, signal?: AbortSignal): Promise<AsyncIterable<ChatCompletionChunk>>;
+  /**
+   * One `/v1/embeddings` call, the body sent as given (with `model` already the upstream
+   * name); rejects with the SDK's `APIError` on an HTTP error.
+   */
+  embed(params: EmbeddingCreateParams, signal?: AbortSignal): Promise<CreateEmbeddingResponse>;
 }

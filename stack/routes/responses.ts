@@ -1,9 +1,10 @@
 /** `/v1/responses`: create (plain or streamed), retrieve, delete, list, input items. */
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { invalidParameter, notFound } from "../errors.ts";
 import { finalResponse, prepareResponse, type ResponseDeps, runResponse } from "../responses/orchestrator.ts";
 import { parseCreateBody } from "../responses/request.ts";
+import { readJson } from "./json-body.ts";
 import { listPage, paginate, parsePageQuery } from "./pagination.ts";
 
 export function responsesRoutes(deps: ResponseDeps): Hono {
@@ -83,16 +84,4 @@ function stored(deps: ResponseDeps, id: string) {
 
 function responseNotFound(id: string) {
   return notFound(`Response with id '${id}' not found.`);
-}
-
-async function readJson(c: Context): Promise<unknown> {
-  try {
-    return await c.req.json();
-  } catch {
-    throw invalidParameter(
-      null,
-      "We could not parse the JSON body of your request. The body must be a JSON object.",
-      "invalid_json",
-    );
-  }
 }

@@ -16,6 +16,7 @@
  */
 import type { UpstreamFetch } from "../../ports.ts";
 import { completeTurn, countTokens, streamTurn } from "./chunks.ts";
+import { type EmbeddingsBody, SCRIPTED_EMBEDDING_MODEL, scriptedEmbeddings } from "./embedding.ts";
 import { findTurn, ScriptError } from "./script.ts";
 import { answerSearch } from "./search.ts";
 
@@ -47,14 +48,25 @@ export function createScriptedProvider(options: ScriptedProviderOptions): Script
     if (request.method === "GET" && path.endsWith("/models")) {
       return Response.json({
         object: "list",
-        data: [{ id: "scripted/assistant", object: "model", created: 0, owned_by: "scripted" }],
+        data: ["scripted/assistant", SCRIPTED_EMBEDDING_MODEL].map((id) => ({
+          id,
+          object: "model",
+          created: 0,
+          owned_by: "scripted",
+        })),
       });
+    }
+    if (request.method === "POST" && path.endsWith("/embeddings")) {
+      // Embeddings need no script: the scripted embedding model is a pure function of the text.
+      const body = (await request.json().catch(() => undefined)) as EmbeddingsBody | undefined;
+      const result = body ? scriptedEmbeddings(body) : { error: "The request body is not JSON." };
+      return "error" in result ? errorResponse(400, result.error) : Response.json(result);
     }
     const searching = request.method === "POST" && path === "/search";
     if (!searching && (request.method !== "POST" || !path.endsWith("/chat/completions"))) {
       return errorResponse(
         404,
-        `The scripted provider only serves chat completions and search, not ${request.method} ${path}.`,
+        `The scripted provider only serves chat completions, embeddings and search, not ${request.method} ${path}.`,
       );
     }
     let body: ChatBody & { query?: unknown };

@@ -1,17 +1,11 @@
 /**
- * What every Responses stream must honour, whatever the stack or the model: checks a
- * spec runs over the events it collected. Modelled on Llama Stack's
- * streaming_assertions.py, with the sequence-number and item-lifecycle rules of
- * OpenAI's event stream added.
+ * Checks over a Responses event stream: `StreamingValidator`, ported from Llama Stack's
+ * tests/integration/responses/streaming_assertions.py with the same assertions and
+ * messages, and `expectWellFormedStream`, the sequence-number and item-lifecycle rules of
+ * OpenAI's event stream, which the Python suite does not check.
  */
 import { expect } from "@playwright/test";
-import type {
-  Response,
-  ResponseFunctionToolCall,
-  ResponseStreamEvent,
-} from "openai/resources/responses/responses";
-
-const TERMINAL = new Set(["response.completed", "response.incomplete", "response.failed"]);
+import type { Response, ResponseStreamEvent } from "openai/resources/responses/responses";
 
 export async function collectEvents(
   stream: AsyncIterable<ResponseStreamEvent>,
@@ -21,7 +15,9 @@ export async function collectEvents(
   return events;
 }
 
-export function eventTypes(events: ResponseStreamEvent[]): string[] {
+const TERMINAL = new Set(["response.completed", "response.incomplete", "response.failed"]);
+
+function eventTypes(events: ResponseStreamEvent[]): string[] {
   return events.map((event) => event.type);
 }
 
@@ -74,12 +70,6 @@ export function finalResponse(events: ResponseStreamEvent[]): Response {
   return terminal.response;
 }
 
-/** Every event that names the response names the same one. */
-export function expectOneResponseId(events: ResponseStreamEvent[]): void {
-  const ids = new Set(events.flatMap((event) => ("response" in event ? [event.response.id] : [])));
-  expect([...ids], "response ids across events").toHaveLength(1);
-}
-
 /** The text of a response's output messages, as the SDK's `output_text` joins it. */
 export function outputTextOf(response: Response): string {
   return response.output
@@ -88,20 +78,174 @@ export function outputTextOf(response: Response): string {
     .join("");
 }
 
-/** Each output item is added before it is done, once, at its output index, with its final form in `done`. */
-export function expectItemLifecycle(events: ResponseStreamEvent[]): void {
+/** A field an event may or may not have, as Python's `hasattr` asks. */
+function field(event: ResponseStreamEvent, name: string): unknown {
+  return (event as unknown as Record<string, unknown>)[name];
+}
+
+export class StreamingValidator {
+  readonly eventTypes: string[];
+
+  constructor(readonly chunks: ResponseStreamEvent[]) {
+    this.eventTypes = chunks.map((chunk) => chunk.type);
+  }
+
+  /** Verify basic created -> completed event sequence. */
+  assertBasicEventSequence(): void {
+    expect(
+      this.chunks.length,
+      `Expected at least 2 chunks (created + completed), got ${this.chunks.length}`,
+    ).toBeGreaterThanOrEqual(2);
+    expect(this.chunks[0]?.type, `First chunk should be response.created, got ${this.chunks[0]?.type}`).toBe(
+      "response.created",
+    );
+    const last = this.chunks.at(-1);
+    // A failed response says why (a replay miss, a provider error): the reader needs that first.
+    const why = last?.type === "response.failed" ? `: ${last.response.error?.message ?? "(no message)"}` : "";
+    expect(last?.type, `Last chunk should be response.completed, got ${last?.type}${why}`).toBe(
+      "response.completed",
+    );
+    const createdIndex = this.eventTypes.indexOf("response.created");
+    const completedIndex = this.eventTypes.indexOf("response.completed");
+    expect(createdIndex, "response.created should come before response.completed").toBeLessThan(
+      completedIndex,
+    );
+  }
+
+  /** Verify response ID consistency across events. */
+  assertResponseConsistency(): void {
+    const responseIds = new Set<unknown>();
+    for (const chunk of this.chunks) {
+      const responseId = field(chunk, "response_id");
+      if (responseId !== undefined) responseIds.add(responseId);
+      else if ("response" in chunk) responseIds.add(chunk.response.id);
+    }
+    expect(
+      responseIds.size,
+      `All events should reference the same response_id, found: ${[...responseIds].join(", ")}`,
+    ).toBe(1);
+  }
+
+  /** Verify that content is delivered incrementally via delta events; returns the deltas joined. */
+  assertHasIncrementalContent(): string {
+    const deltas = this.chunks.filter((chunk) => chunk.type === "response.output_text.delta");
+    expect(
+      deltas.length,
+      "Expected delta events for true incremental streaming, but found none",
+    ).toBeGreaterThan(0);
+    const nonEmpty = deltas.filter((chunk) => chunk.delta);
+    const deltaContentTotal = nonEmpty.map((chunk) => chunk.delta).join("");
+    expect(nonEmpty.length, "Delta events found but none contain content").toBeGreaterThan(0);
+    expect(deltaContentTotal.length, "Delta events found but total delta content is empty").toBeGreaterThan(
+      0,
+    );
+    return deltaContentTotal;
+  }
+
+  /** Verify the final response contains expected content. */
+  assertContentQuality(expectedContent: string): void {
+    const finalChunk = this.chunks.at(-1);
+    if (finalChunk && "response" in finalChunk) {
+      const outputText = outputTextOf(finalChunk.response).toLowerCase().trim();
+      expect(outputText.length, "Response should have content").toBeGreaterThan(0);
+      expect(outputText, `Expected '${expectedContent}' in response`).toContain(
+        expectedContent.toLowerCase(),
+      );
+    }
+  }
+
+  /**
+   * Verify tool call streaming events are present. MCP argument events are spelled as
+   * OpenAI's SDK spells them (`response.mcp_call_arguments.delta`) or as Llama Stack 0.2 did
+   * (`response.mcp_call.arguments.delta`).
+   */
+  assertHasToolCalls(): void {
+    const types = this.eventTypes.join(", ");
+    const count = (...wanted: string[]) => this.eventTypes.filter((type) => wanted.includes(type)).length;
+    expect(
+      count(
+        "response.function_call_arguments.delta",
+        "response.mcp_call_arguments.delta",
+        "response.mcp_call.arguments.delta",
+      ),
+      `Expected tool call delta events, got chunk types: ${types}`,
+    ).toBeGreaterThan(0);
+    expect(
+      count(
+        "response.function_call_arguments.done",
+        "response.mcp_call_arguments.done",
+        "response.mcp_call.arguments.done",
+      ),
+      `Expected tool call done events, got chunk types: ${types}`,
+    ).toBeGreaterThan(0);
+    expect(
+      count("response.output_item.added"),
+      `Expected response.output_item.added events, got chunk types: ${types}`,
+    ).toBeGreaterThan(0);
+    expect(
+      count("response.output_item.done"),
+      `Expected response.output_item.done events, got chunk types: ${types}`,
+    ).toBeGreaterThan(0);
+  }
+
+  /** Verify MCP-specific streaming events are present. */
+  assertHasMcpEvents(): void {
+    const types = this.eventTypes.join(", ");
+    for (const wanted of [
+      "response.mcp_call.in_progress",
+      "response.mcp_call.completed",
+      "response.mcp_list_tools.in_progress",
+      "response.mcp_list_tools.completed",
+    ]) {
+      expect(
+        this.eventTypes.filter((type) => type === wanted).length,
+        `Expected ${wanted} events, got chunk types: ${types}`,
+      ).toBeGreaterThan(0);
+    }
+  }
+
+  /** Verify we have substantial streaming activity. */
+  assertRichStreaming(minChunks = 10): void {
+    expect(
+      this.chunks.length,
+      `Expected rich streaming with many events, got only ${this.chunks.length} chunks`,
+    ).toBeGreaterThan(minChunks);
+  }
+
+  /** Validate the structure of various event types. */
+  validateEventStructure(): void {
+    for (const chunk of this.chunks) {
+      if (chunk.type === "response.created") expect(chunk.response.status).toBe("in_progress");
+      else if (chunk.type === "response.completed") expect(chunk.response.status).toBe("completed");
+      else if (field(chunk, "item_id") !== undefined)
+        expect(field(chunk, "item_id"), "Events with item_id should have non-empty item_id").toBeTruthy();
+      else if (field(chunk, "sequence_number") !== undefined)
+        expect(Number.isInteger(chunk.sequence_number), "sequence_number should be an integer").toBe(true);
+    }
+  }
+}
+
+/**
+ * Beyond the Python suite, what OpenAI's event stream promises: the basic sequence (no
+ * `response.failed` unless the test accepts it), and each output item added before it is
+ * done, once, with its final form in `done` and in the final response at its output index.
+ */
+export function expectWellFormedStream(
+  events: ResponseStreamEvent[],
+  options: EventSequenceOptions = {},
+): void {
+  expectBasicEventSequence(events, options);
   const added = events.filter((event) => event.type === "response.output_item.added");
   const done = events.filter((event) => event.type === "response.output_item.done");
   expect(
     done.map((event) => event.item.id),
     "items done, in the order added",
   ).toEqual(added.map((event) => event.item.id));
-  const response = finalResponse(events);
+  const { output } = finalResponse(events);
   for (const event of done) {
-    expect(
-      response.output[event.output_index],
-      `output[${event.output_index}] is the item done there`,
-    ).toEqual(event.item);
+    expect(output[event.output_index], `output[${event.output_index}] is the item done there`).toEqual(
+      event.item,
+    );
     const addedAt = events.findIndex(
       (other) => other.type === "response.output_item.added" && other.item.id === event.item.id,
     );
@@ -121,26 +265,4 @@ export function expectIncrementalText(events: ResponseStreamEvent[], minimumDelt
     streamed,
   );
   return streamed;
-}
-
-/** A function call's argument deltas join to its final arguments. */
-export function expectFunctionCallArguments(events: ResponseStreamEvent[]): ResponseFunctionToolCall[] {
-  const calls = finalResponse(events).output.filter(
-    (item): item is ResponseFunctionToolCall => item.type === "function_call",
-  );
-  for (const call of calls) {
-    const streamed = events
-      .filter((event) => event.type === "response.function_call_arguments.delta" && event.item_id === call.id)
-      .map((event) => (event as { delta: string }).delta)
-      .join("");
-    const doneEvent = events.find(
-      (event) => event.type === "response.function_call_arguments.done" && event.item_id === call.id,
-    );
-    expect(streamed, `argument deltas of ${call.name}`).toBe(call.arguments);
-    expect(
-      (doneEvent as { arguments?: string } | undefined)?.arguments,
-      `arguments.done of ${call.name}`,
-    ).toBe(call.arguments);
-  }
-  return calls;
 }

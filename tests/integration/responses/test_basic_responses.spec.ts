@@ -16,11 +16,10 @@ import {
 } from "./fixtures/test-cases.ts";
 import {
   collectEvents,
-  expectBasicEventSequence,
-  expectItemLifecycle,
+  expectWellFormedStream,
   outputTextOf,
+  StreamingValidator,
 } from "./streaming-assertions.ts";
-import { StreamingValidator } from "./streaming-validator.ts";
 
 const python = portOf("tests/integration/responses/test_basic_responses.py");
 
@@ -97,8 +96,7 @@ python.parametrize("test_response_streaming_basic", BOTH_CLIENTS, basicTestCases
     validator.assertBasicEventSequence();
     validator.assertResponseConsistency();
     // Beyond the Python test: sequence numbers, and each output item's lifecycle.
-    expectBasicEventSequence(events);
-    expectItemLifecycle(events);
+    expectWellFormedStream(events);
 
     // Verify stored response matches streamed response
     const retrievedResponse = await client.responses.retrieve(responseId);

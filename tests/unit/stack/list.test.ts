@@ -137,6 +137,7 @@ test("models lists the configured providers' models, by their prefixed ids", asy
     for await (const model of client.models.list()) models.push(model);
     expect(models).toEqual([
       { id: "scripted/assistant", object: "model", created: 0, owned_by: "scripted" },
+      { id: "scripted/embedding", object: "model", created: 0, owned_by: "scripted" },
       { id: "ollama/llama3.2:3b", object: "model", created: 0, owned_by: "ollama" },
     ]);
     expect(await client.models.retrieve("ollama/llama3.2:3b")).toMatchObject({ id: "ollama/llama3.2:3b" });
