@@ -15,7 +15,7 @@ export {
 export { accumulateChatStream, type ChatStreamSummary } from "./http/chat-stream.ts";
 export { type EndpointKind, endpointKind, unwrapTyped } from "./http/endpoints.ts";
 export type { FetchLike } from "./http/fetch-request.ts";
-export { type InteractionSummary, Journal, summarize, type TestJournal } from "./journal.ts";
+export { type InteractionSummary, Journal, type MissedCall, summarize, type TestJournal } from "./journal.ts";
 export { parsePreservingFloats } from "./json/parse-preserving-floats.ts";
 export { pythonFloatRepr } from "./json/python-float.ts";
 export { pythonJsonDumps } from "./json/python-json.ts";

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: everything CI checks, in order: typecheck, lint, unit tests, the
 # committed recordings, and the Responses suite replayed offline against both forms
-# of the reference stack. Ends with the plain line "N passed, N failed", summed over
-# all of it (a check that is not a test runner counts as one), and exits 1 on any failure.
+# of the reference stack, under the scripted and the gpt setups. Ends with the plain
+# line "N passed, N failed", summed over all of it (a check that is not a test runner counts as one), and exits 1 on any failure.
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -69,6 +69,13 @@ tests "Responses suite, replay, local" test-results/suite-local.json \
 tests "Responses suite, replay, server:local" test-results/suite-server-local.json \
   env STACK_TEST_HTML_REPORT=playwright-report/server-local \
   ./scripts/integration-tests.sh --stack-config server:local --suite responses --inference-mode replay --workers 2
+# Llama Stack's own gpt-4o recordings, under the Python test ids: no key needed to replay.
+tests "Responses suite, gpt (Llama Stack's recordings), replay, local" test-results/suite-gpt-local.json \
+  env STACK_TEST_HTML_REPORT=playwright-report/gpt-local \
+  ./scripts/integration-tests.sh --stack-config local --suite responses --setup gpt --inference-mode replay --workers 2
+tests "Responses suite, gpt (Llama Stack's recordings), replay, server:local" test-results/suite-gpt-server-local.json \
+  env STACK_TEST_HTML_REPORT=playwright-report/gpt-server-local \
+  ./scripts/integration-tests.sh --stack-config server:local --suite responses --setup gpt --inference-mode replay --workers 2
 check "recordings complete (record-if-missing changes nothing)" recordings_complete
 
 echo ""

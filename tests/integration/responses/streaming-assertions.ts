@@ -99,10 +99,12 @@ export class StreamingValidator {
     expect(this.chunks[0]?.type, `First chunk should be response.created, got ${this.chunks[0]?.type}`).toBe(
       "response.created",
     );
-    expect(
-      this.chunks.at(-1)?.type,
-      `Last chunk should be response.completed, got ${this.chunks.at(-1)?.type}`,
-    ).toBe("response.completed");
+    const last = this.chunks.at(-1);
+    // A failed response says why (a replay miss, a provider error): the reader needs that first.
+    const why = last?.type === "response.failed" ? `: ${last.response.error?.message ?? "(no message)"}` : "";
+    expect(last?.type, `Last chunk should be response.completed, got ${last?.type}${why}`).toBe(
+      "response.completed",
+    );
     const createdIndex = this.eventTypes.indexOf("response.created");
     const completedIndex = this.eventTypes.indexOf("response.completed");
     expect(createdIndex, "response.created should come before response.completed").toBeLessThan(

@@ -23,148 +23,146 @@ import {
 
 const python = portOf("tests/integration/responses/test_basic_responses.py");
 
-python.describe("test_response_non_streaming_basic", BOTH_CLIENTS, (cases) => {
-  for (const testCase of basicTestCases) {
-    for (const declared of cases(testCase.id)) {
-      test(...declared, async ({ client, textModel, testId }) => {
-        // gpt-4o refused the second turn when Llama Stack recorded this case under this client
-        // ("I'M SORRY, I CAN'T DO THAT."), which is why Llama Stack dropped the case; the
-        // recording replays that refusal, and this test is expected to fail on it.
-        test.fail(
-          testId.endsWith("[client_with_models-txt=openai/gpt-4o-image_input]"),
-          "gpt-4o refused to repeat its answer in this Llama Stack recording",
-        );
-        const response = await client.responses.create({
-          model: textModel,
-          input: testCase.input,
-          stream: false,
-        });
-        const outputText = response.output_text.toLowerCase().trim();
-        expect(outputText.length).toBeGreaterThan(0);
-        expect(outputText).toContain(testCase.expected.toLowerCase());
-
-        const retrievedResponse = await client.responses.retrieve(response.id);
-        expect(retrievedResponse.output_text).toBe(response.output_text);
-
-        const nextResponse = await client.responses.create({
-          model: textModel,
-          input: "Repeat your previous response in all caps.",
-          previous_response_id: response.id,
-        });
-        const nextOutputText = nextResponse.output_text.trim();
-        expect(nextOutputText).toContain(testCase.expected.toUpperCase());
+python.parametrize(
+  "test_response_non_streaming_basic",
+  BOTH_CLIENTS,
+  basicTestCases,
+  (testCase, declared) => {
+    test(...declared, async ({ client, textModel, testId }) => {
+      const response = await client.responses.create({
+        model: textModel,
+        input: testCase.input,
+        stream: false,
       });
-    }
-  }
-});
+      const outputText = response.output_text.toLowerCase().trim();
+      expect(outputText.length).toBeGreaterThan(0);
+      expect(outputText).toContain(testCase.expected.toLowerCase());
 
-python.describe("test_response_streaming_basic", BOTH_CLIENTS, (cases) => {
-  for (const testCase of basicTestCases) {
-    for (const declared of cases(testCase.id)) {
-      test(...declared, async ({ client, textModel }) => {
-        const response = await client.responses.create({
-          model: textModel,
-          input: testCase.input,
-          stream: true,
-        });
+      const retrievedResponse = await client.responses.retrieve(response.id);
+      expect(retrievedResponse.output_text).toBe(response.output_text);
 
-        // Python also times response.created (< 0.1 s): a speed target, which belongs in a
-        // benchmark here, not in a test. That it comes first is checked.
-        const events: ResponseStreamEvent[] = [];
-        let responseId = "";
-        for await (const chunk of response) {
-          events.push(chunk);
-          if (chunk.type === "response.created") {
-            expect(events.length, "response.created should be the first event").toBe(1);
-            expect(chunk.response.status).toBe("in_progress");
-            responseId = chunk.response.id;
-          } else if (chunk.type === "response.completed") {
-            expect(
-              events.length,
-              "response.completed should come after response.created",
-            ).toBeGreaterThanOrEqual(2);
-            expect(chunk.response.status).toBe("completed");
-            expect(chunk.response.id, "Response ID should be consistent").toBe(responseId);
-
-            const outputText = outputTextOf(chunk.response).toLowerCase().trim();
-            expect(outputText.length, "Response should have content").toBeGreaterThan(0);
-            expect(outputText, `Expected '${testCase.expected}' in response`).toContain(
-              testCase.expected.toLowerCase(),
-            );
-          }
-        }
-
-        const validator = new StreamingValidator(events);
-        validator.assertBasicEventSequence();
-        validator.assertResponseConsistency();
-        expectWellFormedStream(events);
-
-        // Verify stored response matches streamed response
-        const retrievedResponse = await client.responses.retrieve(responseId);
-        const finalEvent = events.at(-1);
-        expect(finalEvent && "response" in finalEvent).toBe(true);
-        if (finalEvent && "response" in finalEvent) {
-          expect(retrievedResponse.output_text).toBe(outputTextOf(finalEvent.response));
-        }
+      const nextResponse = await client.responses.create({
+        model: textModel,
+        input: "Repeat your previous response in all caps.",
+        previous_response_id: response.id,
       });
-    }
-  }
-});
+      const nextOutputText = nextResponse.output_text.trim();
+      // gpt-4o refused this second turn when Llama Stack recorded this case under this client
+      // ("I'M SORRY, I CAN'T DO THAT."), which is why Llama Stack dropped the case: the
+      // recording replays that refusal, and only this last check is expected to fail on it.
+      test.fail(
+        testId.endsWith("[client_with_models-txt=openai/gpt-4o-image_input]"),
+        "gpt-4o refused to repeat its answer in Llama Stack's recording of this case",
+      );
+      expect(nextOutputText).toContain(testCase.expected.toUpperCase());
+    });
+  },
+);
 
-python.describe("test_response_streaming_incremental_content", BOTH_CLIENTS, (cases) => {
-  for (const testCase of basicTestCases) {
-    for (const declared of cases(testCase.id)) {
-      test(...declared, async ({ client, textModel }) => {
-        const events = await collectEvents(
-          await client.responses.create({ model: textModel, input: testCase.input, stream: true }),
+python.parametrize("test_response_streaming_basic", BOTH_CLIENTS, basicTestCases, (testCase, declared) => {
+  test(...declared, async ({ client, textModel }) => {
+    const response = await client.responses.create({
+      model: textModel,
+      input: testCase.input,
+      stream: true,
+    });
+
+    // Python also times response.created (< 0.1 s): a speed target, which belongs in a
+    // benchmark here, not in a test. That it comes first is checked.
+    const events: ResponseStreamEvent[] = [];
+    let responseId = "";
+    for await (const chunk of response) {
+      events.push(chunk);
+      if (chunk.type === "response.created") {
+        expect(events.length, "response.created should be the first event").toBe(1);
+        expect(chunk.response.status).toBe("in_progress");
+        responseId = chunk.response.id;
+      } else if (chunk.type === "response.completed") {
+        expect(events.length, "response.completed should come after response.created").toBeGreaterThanOrEqual(
+          2,
         );
-        // What the stream said so far at each event: a delta's text, or a response's full text.
-        const contentSnapshots = events.map((chunk) =>
-          chunk.type === "response.output_text.delta"
-            ? chunk.delta
-            : "response" in chunk
-              ? outputTextOf(chunk.response)
-              : "",
-        );
+        expect(chunk.response.status).toBe("completed");
+        expect(chunk.response.id, "Response ID should be consistent").toBe(responseId);
 
-        const validator = new StreamingValidator(events);
-        validator.assertBasicEventSequence();
-
-        const eventTypes = events.map((event) => event.type);
-        const createdIndex = eventTypes.indexOf("response.created");
-        const completedIndex = eventTypes.indexOf("response.completed");
-        const createdContent = contentSnapshots[createdIndex] ?? "";
-        const completedContent = contentSnapshots[completedIndex] ?? "";
-
-        expect(
-          createdContent.length,
-          `response.created should have empty content, got: ${JSON.stringify(createdContent.slice(0, 100))}`,
-        ).toBe(0);
-        expect(completedContent.length, "response.completed should have content").toBeGreaterThan(0);
-        expect(completedContent.toLowerCase(), `Expected '${testCase.expected}' in final content`).toContain(
+        const outputText = outputTextOf(chunk.response).toLowerCase().trim();
+        expect(outputText.length, "Response should have content").toBeGreaterThan(0);
+        expect(outputText, `Expected '${testCase.expected}' in response`).toContain(
           testCase.expected.toLowerCase(),
         );
-
-        const deltaContentTotal = validator.assertHasIncrementalContent();
-        expect(
-          deltaContentTotal.trim(),
-          `Delta content '${deltaContentTotal}' should match final content '${completedContent}'`,
-        ).toBe(completedContent.trim());
-
-        // Verify timing: delta events should come between created and completed
-        eventTypes.forEach((type, deltaIndex) => {
-          if (type !== "response.output_text.delta") return;
-          expect(deltaIndex, `Delta event at index ${deltaIndex} should follow created`).toBeGreaterThan(
-            createdIndex,
-          );
-          expect(deltaIndex, `Delta event at index ${deltaIndex} should precede completed`).toBeLessThan(
-            completedIndex,
-          );
-        });
-      });
+      }
     }
-  }
+
+    const validator = new StreamingValidator(events);
+    validator.assertBasicEventSequence();
+    validator.assertResponseConsistency();
+    // Beyond the Python test: sequence numbers, and each output item's lifecycle.
+    expectWellFormedStream(events);
+
+    // Verify stored response matches streamed response
+    const retrievedResponse = await client.responses.retrieve(responseId);
+    const finalEvent = events.at(-1);
+    expect(finalEvent && "response" in finalEvent).toBe(true);
+    if (finalEvent && "response" in finalEvent) {
+      expect(retrievedResponse.output_text).toBe(outputTextOf(finalEvent.response));
+    }
+  });
 });
+
+python.parametrize(
+  "test_response_streaming_incremental_content",
+  BOTH_CLIENTS,
+  basicTestCases,
+  (testCase, declared) => {
+    test(...declared, async ({ client, textModel }) => {
+      const events = await collectEvents(
+        await client.responses.create({ model: textModel, input: testCase.input, stream: true }),
+      );
+      // What the stream said so far at each event: a delta's text, or a response's full text.
+      const contentSnapshots = events.map((chunk) =>
+        chunk.type === "response.output_text.delta"
+          ? chunk.delta
+          : "response" in chunk
+            ? outputTextOf(chunk.response)
+            : "",
+      );
+
+      const validator = new StreamingValidator(events);
+      validator.assertBasicEventSequence();
+
+      const eventTypes = events.map((event) => event.type);
+      const createdIndex = eventTypes.indexOf("response.created");
+      const completedIndex = eventTypes.indexOf("response.completed");
+      const createdContent = contentSnapshots[createdIndex] ?? "";
+      const completedContent = contentSnapshots[completedIndex] ?? "";
+
+      expect(
+        createdContent.length,
+        `response.created should have empty content, got: ${JSON.stringify(createdContent.slice(0, 100))}`,
+      ).toBe(0);
+      expect(completedContent.length, "response.completed should have content").toBeGreaterThan(0);
+      expect(completedContent.toLowerCase(), `Expected '${testCase.expected}' in final content`).toContain(
+        testCase.expected.toLowerCase(),
+      );
+
+      const deltaContentTotal = validator.assertHasIncrementalContent();
+      expect(
+        deltaContentTotal.trim(),
+        `Delta content '${deltaContentTotal}' should match final content '${completedContent}'`,
+      ).toBe(completedContent.trim());
+
+      // Verify timing: delta events should come between created and completed
+      const misplaced = eventTypes.flatMap((type, index) =>
+        type === "response.output_text.delta" && !(createdIndex < index && index < completedIndex)
+          ? [index]
+          : [],
+      );
+      expect(
+        misplaced,
+        `Delta events should be between created (${createdIndex}) and completed (${completedIndex})`,
+      ).toEqual([]);
+    });
+  },
+);
 
 /** Python's two multi-turn tests share this body: each turn continues the last by id. */
 const multiTurn =
@@ -182,29 +180,32 @@ const multiTurn =
     }
   };
 
-python.describe("test_response_non_streaming_multi_turn", BOTH_CLIENTS, (cases) => {
-  for (const testCase of multiTurnTestCases) {
-    for (const declared of cases(testCase.id)) test(...declared, multiTurn(testCase));
-  }
-});
+python.parametrize(
+  "test_response_non_streaming_multi_turn",
+  BOTH_CLIENTS,
+  multiTurnTestCases,
+  (testCase, declared) => test(...declared, multiTurn(testCase)),
+);
 
-python.describe("test_response_non_streaming_image", BOTH_CLIENTS, (cases) => {
-  for (const testCase of imageTestCases) {
-    for (const declared of cases(testCase.id)) {
-      test(...declared, async ({ client, textModel }) => {
-        const response = await client.responses.create({
-          model: textModel,
-          input: testCase.input,
-          stream: false,
-        });
-        expect(response.output_text.toLowerCase()).toContain(testCase.expected.toLowerCase());
+python.parametrize(
+  "test_response_non_streaming_image",
+  BOTH_CLIENTS,
+  imageTestCases,
+  (testCase, declared) => {
+    test(...declared, async ({ client, textModel }) => {
+      const response = await client.responses.create({
+        model: textModel,
+        input: testCase.input,
+        stream: false,
       });
-    }
-  }
-});
+      expect(response.output_text.toLowerCase()).toContain(testCase.expected.toLowerCase());
+    });
+  },
+);
 
-python.describe("test_response_non_streaming_multi_turn_image", BOTH_CLIENTS, (cases) => {
-  for (const testCase of multiTurnImageTestCases) {
-    for (const declared of cases(testCase.id)) test(...declared, multiTurn(testCase));
-  }
-});
+python.parametrize(
+  "test_response_non_streaming_multi_turn_image",
+  BOTH_CLIENTS,
+  multiTurnImageTestCases,
+  (testCase, declared) => test(...declared, multiTurn(testCase)),
+);

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import OpenAI from "openai";
-import { createRecorder, ReplayMissError } from "../../../recorder/index.ts";
+import { createRecorder, Journal, ReplayMissError } from "../../../recorder/index.ts";
 import {
   recordingDirWithSeed,
   SEED_FILE,
@@ -257,3 +257,32 @@ function modelsUpstream(ids: string[]) {
       data: ids.map((id) => ({ id, object: "model", created: 1_700_000_000, owned_by: "test" })),
     });
 }
+
+test("the journal keeps each miss as data too: the endpoint, the body asked for, the nearest recording", async () => {
+  const recording = seed();
+  const recorder = createRecorder({
+    mode: "replay",
+    recordingDir: recordingDirWithSeed(),
+    upstream: noNetwork,
+  });
+  const journal = new Journal(recorder);
+  journal.begin(recording.test_id);
+  const body = { ...recording.request.body, messages: [{ role: "user", content: "Something else" }] };
+  await recorder
+    .withTestId(recording.test_id, () =>
+      seedClient(recorder.fetch).chat.completions.create(
+        body as unknown as OpenAI.ChatCompletionCreateParams,
+      ),
+    )
+    .catch(() => undefined);
+  const { misses, missed } = journal.peek(recording.test_id);
+  expect(misses).toHaveLength(1);
+  expect(missed).toEqual([
+    {
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      endpoint: "/v1/chat/completions",
+      body: expect.objectContaining({ messages: [{ role: "user", content: "Something else" }] }),
+      nearest: expect.stringContaining(SEED_HASH),
+    },
+  ]);
+});
