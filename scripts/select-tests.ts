@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { SUITES } from "../tests/integration/fixtures/catalog.ts";
-import { loadDotEnv, PROJECT_ROOT, settingsFromEnv } from "../tests/integration/fixtures/settings.ts";
+import { loadDotEnv, PROJECT_ROOT, projectSettingsFromEnv } from "../tests/integration/fixtures/settings.ts";
 import { grepFor, type ListedTest, nearestTitles, patternMatcher } from "./test-selection.ts";
 
 interface ListedSuite {
@@ -33,6 +33,8 @@ function listTests(): ListedTest[] {
     ["playwright", "test", "--list", "--reporter=json", "--pass-with-no-tests"],
     {
       cwd: PROJECT_ROOT,
+      // The listing comes on stdout only if no file is named for the JSON reporter.
+      env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_FILE: "", PLAYWRIGHT_JSON_OUTPUT_NAME: "" },
       encoding: "utf8",
       maxBuffer: 64 * 1024 * 1024,
       stdio: ["ignore", "pipe", "inherit"],
@@ -78,7 +80,9 @@ function specFolders(roots: string[]): string[] {
 
 function main(pattern: string): number {
   loadDotEnv();
-  const settings = settingsFromEnv(process.env);
+  // Every project shares the suite and folders; several setups or stacks may be listed.
+  const [settings] = projectSettingsFromEnv(process.env);
+  if (!settings) throw new Error("No project to list the tests of.");
   const tests = listTests();
   const suite = SUITES[settings.suite];
   if (tests.length === 0) {
