@@ -36,7 +36,7 @@ test("record says which files each test wrote, new, changed or unchanged, and wh
   const run = script(["--inference-mode", "record"], env);
   expect(run.status, run.stdout + run.stderr).toBe(0);
   const out = run.stdout;
-  expect(out).toContain("Recordings written: 1 new, 1 changed, 4 unchanged");
+  expect(out).toContain("Recordings written: 1 new, 1 changed, 7 unchanged");
   expect(out).toMatch(new RegExp(`answers › streamed .*\\n\\s+new\\s+${streamed}`));
   expect(out).toMatch(new RegExp(`expects a failed stream .*\\n\\s+changed\\s+${failedStream}`));
   expect(out).toMatch(
@@ -65,7 +65,7 @@ test("record says which files each test wrote, new, changed or unchanged, and wh
   });
   expect(again.status, again.stdout + again.stderr).toBe(0);
   expect(again.stdout).toContain("Recordings written: 1 new, 0 changed, 0 unchanged");
-  expect(again.stdout).toMatch(/replayed {2}3 tests, 5 upstream calls/);
+  expect(again.stdout).toMatch(/replayed {2}4 tests, 8 upstream calls/);
   expect(again.stdout).not.toContain("Stale recordings");
 });
 
