@@ -15,7 +15,14 @@ test("the suite passes live, each upstream call journaled as live, nothing writt
   test.setTimeout(120_000);
   const provider = await startCannedProvider(join(PROJECT_ROOT, "recordings"));
   const recordings = tempDir("live-recordings");
-  const env = { ...reportEnv(), VLLM_URL: provider.url, STACK_TEST_RECORDING_DIR: recordings };
+  const env = {
+    ...reportEnv(),
+    VLLM_URL: provider.url,
+    // web_search searches Tavily live: the same server answers as Tavily, with a key to redact.
+    TAVILY_BASE_URL: provider.searchURL,
+    TAVILY_SEARCH_API_KEY: "tvly-live-test-key-0123456789",
+    STACK_TEST_RECORDING_DIR: recordings,
+  };
   try {
     const run = suiteRun(
       env,
