@@ -36,7 +36,7 @@ test("record says which files each test wrote, new, changed or unchanged, and wh
   const run = script(["--inference-mode", "record"], env);
   expect(run.status, run.stdout + run.stderr).toBe(0);
   const out = run.stdout;
-  expect(out).toContain("Recordings written: 1 new, 1 changed, 4 unchanged");
+  expect(out).toContain("Recordings written: 1 new, 1 changed, 7 unchanged");
   expect(out).toMatch(new RegExp(`answers › streamed .*\\n\\s+new\\s+${streamed}`));
   expect(out).toMatch(new RegExp(`expects a failed stream .*\\n\\s+changed\\s+${failedStream}`));
   expect(out).toMatch(

@@ -52,11 +52,11 @@ const row = (title: string) => page.getByRole("listitem").filter({ hasText: titl
 
 test("the index says what each test did below the stack, and the run's counts", async () => {
   await page.goto(`file://${join(report, "index.html")}`);
-  await expect(page.getByText("4 tests below the stack: 1 missed · 3 replayed")).toBeVisible();
+  await expect(page.getByText("5 tests below the stack: 1 missed · 4 replayed")).toBeVisible();
   // The run summary beside the index: the counts, then the tests under each outcome.
   await page.goto(`file://${join(report, "run-summary.txt")}`);
   await expect(page.locator("body")).toContainText(
-    "4 tests below the stack: 1 missed · 3 replayed\n\nmissed (1)\n  answers › at once  [local × scripted (txt=scripted/assistant)]  missed 1, replayed 1\n\nreplayed (3)",
+    "5 tests below the stack: 1 missed · 4 replayed\n\nmissed (1)\n  answers › at once  [local × scripted (txt=scripted/assistant)]  missed 1, replayed 1\n\nreplayed (4)",
   );
   await page.goto(`file://${join(report, "index.html")}`);
   await expect(row("answers › at once").getByText("missed", { exact: true })).toBeVisible();

@@ -58,7 +58,14 @@ test("a test's transcript follows each client call down to the provider, library
 
   // The journal as JSON beside it: what was called, what came back, then the request.
   const journal = JSON.parse(run.text(local as TestResult, "recorded interactions") ?? "{}");
-  expect(Object.keys(journal.interactions[0])).toEqual(["source", "call", "file", "response", "request"]);
+  expect(Object.keys(journal.interactions[0])).toEqual([
+    "source",
+    "call",
+    "file",
+    "origin",
+    "response",
+    "request",
+  ]);
   expect(journal.misses).toEqual([]);
 });
 
