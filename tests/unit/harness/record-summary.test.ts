@@ -65,7 +65,7 @@ test("record says which files each test wrote, new, changed or unchanged, and wh
   });
   expect(again.status, again.stdout + again.stderr).toBe(0);
   expect(again.stdout).toContain("Recordings written: 1 new, 0 changed, 0 unchanged");
-  expect(again.stdout).toMatch(/replayed {2}3 tests, 5 upstream calls/);
+  expect(again.stdout).toMatch(/replayed {2}4 tests, 8 upstream calls/);
   expect(again.stdout).not.toContain("Stale recordings");
 });
 
