@@ -1,8 +1,8 @@
 /**
  * `--inference-mode live` against a live provider: a real OpenAI-compatible server on
  * loopback answers over HTTP and SSE; the suite passes, every upstream call is journaled
- * as `live`, and nothing is written. The `scripted` setup runs live too (its provider is
- * in-process), as the README's `--inference-mode live` does.
+ * as `live`, and nothing is written, on both stack forms. The `scripted` setup runs live too
+ * (its provider lives in the stack), as the README's `--inference-mode live` does.
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -28,13 +28,24 @@ test("the suite passes live, each upstream call journaled as live, nothing writt
       env,
       await runAsync(
         "./scripts/integration-tests.sh",
-        ["--suite", "responses", "--setup", "vllm,scripted", "--inference-mode", "live", "--workers", "2"],
+        [
+          "--suite",
+          "responses",
+          "--stack-config",
+          "local,server:local",
+          "--setup",
+          "vllm,scripted",
+          "--inference-mode",
+          "live",
+          "--workers",
+          "2",
+        ],
         env,
       ),
     );
     expect(run.status, run.stdout + run.stderr).toBe(0);
     const results = [...run.all().values()].flat();
-    expect(results.length).toBeGreaterThanOrEqual(2 * 10);
+    expect(results.length).toBeGreaterThanOrEqual(4 * 10);
     let calls = 0;
     for (const result of results) {
       expect(result.status).toBe("passed");
@@ -45,7 +56,7 @@ test("the suite passes live, each upstream call journaled as live, nothing writt
         calls++;
       }
     }
-    // The vllm project's calls all went to the provider over HTTP; the scripted ones stayed in-process.
+    // The vllm projects' calls all went to the provider over HTTP; the scripted ones stayed in the stack.
     expect(provider.answered).toBe(calls / 2);
     expect(readdirSync(recordings)).toEqual([]);
   } finally {
