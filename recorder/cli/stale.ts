@@ -7,6 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
+import { isOurRecording } from "../provenance.ts";
 import { isToolRecording, readRecordingFile } from "../storage/recording-file.ts";
 import type { RecordingStore } from "../storage/recording-store.ts";
 
@@ -57,6 +58,8 @@ export function staleRecordings(store: RecordingStore, entries: RunManifestEntry
         continue; // `recordings verify` speaks for unreadable files.
       }
       if (!recording || isToolRecording(recording) || recording.test_id == null) continue;
+      // Another recorder's files (Llama Stack's) are evidence, kept as they came, used or not.
+      if (!isOurRecording(recording)) continue;
       if (ran.has(recording.test_id)) stale.push({ file, testId: recording.test_id });
     }
   }

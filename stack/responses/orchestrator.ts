@@ -9,7 +9,7 @@
  * stored before that event is emitted, so a `GET` issued on seeing it returns the same object.
  */
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { APIConnectionError, APIError } from "openai";
+import { APIConnectionError, APIError, APIUserAbortError } from "openai";
 import type { ResponseError, ResponseUsage } from "openai/resources/responses/responses";
 import { notFound, StackError } from "../errors.ts";
 import type { StackPorts } from "../ports.ts";
@@ -298,10 +298,15 @@ function upstreamFailure(error: unknown, providerId: string): StackError {
     );
   }
   const detail = error instanceof Error ? error.message : String(error);
-  console.error(`[stack] inference via '${providerId}' failed:`, error);
+  // A caller that went away is no failure of the stack's: nothing to log.
+  if (!isAbort(error)) console.error(`[stack] inference via '${providerId}' failed:`, error);
   return new StackError(500, `Inference provider '${providerId}' failed: ${detail}`, {
     code: "server_error",
   });
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof APIUserAbortError || (error instanceof Error && error.name === "AbortError");
 }
 
 function stackFailure(error: unknown): StackError {

@@ -1,8 +1,8 @@
 /**
  * `--inference-mode live` against a live provider: a real OpenAI-compatible server on
  * loopback answers over HTTP and SSE; the suite passes, every upstream call is journaled
- * as `live`, and nothing is written. The `scripted` setup runs live too (its provider is
- * in-process), as the README's `--inference-mode live` does.
+ * as `live`, and nothing is written, on both stack forms. The `scripted` setup runs live too
+ * (its provider lives in the stack), as the README's `--inference-mode live` does.
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -15,33 +15,40 @@ test("the suite passes live, each upstream call journaled as live, nothing writt
   test.setTimeout(120_000);
   const provider = await startCannedProvider(join(PROJECT_ROOT, "recordings"));
   const recordings = tempDir("live-recordings");
-  const env = { ...reportEnv(), VLLM_URL: provider.url, STACK_TEST_RECORDING_DIR: recordings };
+  const env = {
+    ...reportEnv(),
+    VLLM_URL: provider.url,
+    // web_search searches Tavily live: the same server answers as Tavily, with a key to redact.
+    TAVILY_BASE_URL: provider.searchURL,
+    TAVILY_SEARCH_API_KEY: "tvly-live-test-key-0123456789",
+    STACK_TEST_RECORDING_DIR: recordings,
+  };
   try {
     const run = suiteRun(
       env,
       await runAsync(
         "./scripts/integration-tests.sh",
-        // The canned provider answers chat completions only: no embeddings (file_search) and no
-        // web search (the vllm setup searches Tavily), so the tests of those tools stay out.
+        // The canned provider serves no embeddings: the file_search tests stay out.
         [
-          ...[
-            "--suite",
-            "responses",
-            "--setup",
-            "vllm,scripted",
-            "--inference-mode",
-            "live",
-            "--workers",
-            "2",
-          ],
-          ...["--pattern", "^(?!.*(web_search|file_search)).*$"],
+          "--suite",
+          "responses",
+          "--stack-config",
+          "local,server:local",
+          "--setup",
+          "vllm,scripted",
+          "--inference-mode",
+          "live",
+          "--workers",
+          "2",
+          "--pattern",
+          "^(?!.*file_search).*$",
         ],
         env,
       ),
     );
     expect(run.status, run.stdout + run.stderr).toBe(0);
     const results = [...run.all().values()].flat();
-    expect(results.length).toBeGreaterThanOrEqual(2 * 10);
+    expect(results.length).toBeGreaterThanOrEqual(4 * 10);
     let calls = 0;
     for (const result of results) {
       expect(result.status).toBe("passed");
@@ -52,7 +59,7 @@ test("the suite passes live, each upstream call journaled as live, nothing writt
         calls++;
       }
     }
-    // The vllm project's calls all went to the provider over HTTP; the scripted ones stayed in-process.
+    // The vllm projects' calls all went to the provider over HTTP; the scripted ones stayed in the stack.
     expect(provider.answered).toBe(calls / 2);
     expect(readdirSync(recordings)).toEqual([]);
   } finally {

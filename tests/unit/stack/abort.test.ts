@@ -64,30 +64,39 @@ for (const mode of ["library", "server"] as const) {
       { type: "openai-compatible" as const, id: "openai", baseURL: "https://api.openai.com/v1", apiKey: "k" },
     ];
     const headers = testIdHeaders(TEST_ID);
-    if (mode === "library") {
-      const stack = createStack({ ports: recorder, providers });
-      const client = new OpenAI({
-        baseURL: "http://stack.local/v1",
-        apiKey: "x",
-        fetch: stack.fetch,
-        defaultHeaders: headers,
-        maxRetries: 0,
-      });
-      await readTwoDeltasThenAbort(client);
-      await expect.poll(() => upstream.state.cancelled).toBe(true);
-      stack.close();
-    } else {
-      const server = await startStackServer({ ports: recorder, providers, port: 0 });
-      const client = new OpenAI({
-        baseURL: `${server.url}/v1`,
-        apiKey: "x",
-        defaultHeaders: headers,
-        maxRetries: 0,
-      });
-      await readTwoDeltasThenAbort(client);
-      await expect.poll(() => upstream.state.cancelled).toBe(true);
-      await server.close();
+    // The stack has nothing to report of a caller that went away: no stack trace in a passing run.
+    const logged: unknown[][] = [];
+    const consoleError = console.error;
+    console.error = (...args: unknown[]) => logged.push(args);
+    try {
+      if (mode === "library") {
+        const stack = createStack({ ports: recorder, providers });
+        const client = new OpenAI({
+          baseURL: "http://stack.local/v1",
+          apiKey: "x",
+          fetch: stack.fetch,
+          defaultHeaders: headers,
+          maxRetries: 0,
+        });
+        await readTwoDeltasThenAbort(client);
+        await expect.poll(() => upstream.state.cancelled).toBe(true);
+        stack.close();
+      } else {
+        const server = await startStackServer({ ports: recorder, providers, port: 0 });
+        const client = new OpenAI({
+          baseURL: `${server.url}/v1`,
+          apiKey: "x",
+          defaultHeaders: headers,
+          maxRetries: 0,
+        });
+        await readTwoDeltasThenAbort(client);
+        await expect.poll(() => upstream.state.cancelled).toBe(true);
+        await server.close();
+      }
+    } finally {
+      console.error = consoleError;
     }
+    expect(logged).toEqual([]);
     expect(upstream.state.sent).toBeLessThan(50);
     expect(existsSync(recordingDir) ? readdirSync(recordingDir, { recursive: true }) : []).toEqual([]);
   });

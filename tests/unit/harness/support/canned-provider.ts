@@ -1,7 +1,7 @@
 /**
  * A live OpenAI-compatible provider on a loopback port, for running a suite in `live`
  * mode: it answers `POST /v1/chat/completions` (streamed or not) and `GET /v1/models`
- * over real HTTP and SSE, with the scripted model's answers taken from a folder of
+ * over real HTTP and SSE, and Tavily's `POST /search` from the scripted searches recorded, with the scripted model's answers taken from a folder of
  * recordings (its own, not a real model's) and looked up by the conversation sent (messages and tools, else the last
  * message; the model and test id play no part, as they would not for a real model).
  */
@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import {
   type InferenceRecording,
   isInferenceRecording,
+  isToolRecording,
   RecordingStore,
   readRecordingFile,
   unwrapTyped,
@@ -18,8 +19,10 @@ import {
 export interface CannedProvider {
   /** The provider's base URL, ending in `/v1`. */
   url: string;
-  /** The chat completions it answered. */
+  /** The chat completions and searches it answered. */
   answered: number;
+  /** Its root, where Tavily's `/search` is (TAVILY_BASE_URL). */
+  searchURL: string;
   close(): Promise<void>;
 }
 
@@ -42,7 +45,8 @@ const lastMessageKey = (body: unknown) => {
 };
 
 export async function startCannedProvider(recordingsDir: string): Promise<CannedProvider> {
-  const recordings = new RecordingStore(recordingsDir)
+  const store = new RecordingStore(recordingsDir);
+  const recordings = store
     .listFiles()
     .map((file) => readRecordingFile(file, { preserveFloats: false }))
     .filter(
@@ -66,7 +70,18 @@ export async function startCannedProvider(recordingsDir: string): Promise<Canned
     byLastMessage.set(lastMessageKey(recording.request.body), recording.response);
   }
 
-  const provider = { url: "", answered: 0, close: async () => {} };
+  // Tavily's answer to a query, rebuilt from the scripted search's recorded result text.
+  const searches = new Map<string, unknown>();
+  for (const file of store.listFiles()) {
+    const recording = readRecordingFile(file, { preserveFloats: false });
+    if (!recording || !isToolRecording(recording) || recording.request.tool_name !== "web_search") continue;
+    const { content } = unwrapTyped(recording.response.body) as { content?: unknown };
+    if (typeof content !== "string") continue;
+    const { query, top_k } = JSON.parse(content) as { query: unknown; top_k: unknown };
+    searches.set(String(recording.request.kwargs.query), { query, results: top_k });
+  }
+
+  const provider = { url: "", searchURL: "", answered: 0, close: async () => {} };
   const server = createServer((request, response) => {
     handle(request, response).catch((error: Error) => {
       response.writeHead(500, { "content-type": "application/json" });
@@ -82,6 +97,16 @@ export async function startCannedProvider(recordingsDir: string): Promise<Canned
     }
     let text = "";
     for await (const chunk of request) text += chunk;
+    if (request.url === "/search") {
+      const { query } = JSON.parse(text) as { query?: unknown };
+      const found = searches.get(String(query));
+      if (found) provider.answered++;
+      response.writeHead(found ? 200 : 404, { "content-type": "application/json" });
+      response.end(
+        JSON.stringify(found ?? { detail: { error: `No canned search for ${JSON.stringify(query)}.` } }),
+      );
+      return;
+    }
     const body = JSON.parse(text) as { model: string; stream?: boolean };
     const answer = answers.get(conversationKey(body)) ?? byLastMessage.get(lastMessageKey(body));
     if (!answer || !request.url?.endsWith("/chat/completions")) {
@@ -113,7 +138,8 @@ export async function startCannedProvider(recordingsDir: string): Promise<Canned
   }
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  provider.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  provider.searchURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  provider.url = `${provider.searchURL}/v1`;
   provider.close = () =>
     new Promise<void>((resolve) => {
       server.closeAllConnections();
