@@ -54,6 +54,7 @@ export {
   type ToolRecording,
 } from "./storage/recording-file.ts";
 export { COMMON_SUITE, RecordingStore, suiteOfTestId } from "./storage/recording-store.ts";
+export { callKeyOf, callKeys } from "./storage/recording-types.ts";
 export {
   currentTestId,
   LLAMA_STACK_ID_ANNOTATION,

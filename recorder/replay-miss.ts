@@ -3,17 +3,9 @@
  * folders were searched, the closest recording the same test made at the same
  * endpoint with a short diff of the two request bodies, and how to record it.
  */
-import { pythonJsonString } from "./json/python-json.ts";
 import { parseRecording } from "./storage/recording-file.ts";
 import type { RecordingStore } from "./storage/recording-store.ts";
-import {
-  isHttpRecording,
-  isInferenceRecording,
-  isToolRecording,
-  type Recording,
-  requestPayload,
-  testIdOf,
-} from "./storage/recording-types.ts";
+import { callKeyOf, callKeys, type Recording, requestPayload, testIdOf } from "./storage/recording-types.ts";
 
 export interface MissedRequest {
   testId: string | null;
@@ -109,44 +101,33 @@ export function diffJson(recorded: unknown, current: unknown, path = "body"): st
   return [`- ${path}: ${show(recorded)}`, `+ ${path}: ${show(current)}`];
 }
 
-function sameCall(recording: Recording, request: MissedRequest): boolean {
-  if (testIdOf(recording) !== request.testId) return false;
-  if (isToolRecording(recording)) {
-    return (
-      recording.request.provider === request.provider && recording.request.tool_name === request.toolName
-    );
-  }
-  if (isHttpRecording(recording)) return recording.request.url === request.url;
-  return isInferenceRecording(recording) && recording.request.endpoint === request.endpoint;
+/** The calls a request may have been recorded as: its tool, or its endpoint (or, raw, its URL). */
+function callKeysOf(request: MissedRequest): string[] {
+  if (request.toolName) return [callKeys.tool(request.provider, request.toolName)];
+  return [callKeys.endpoint(request.endpoint), callKeys.url(request.url)];
 }
 
 /**
- * Scans the test's folder for recordings of the same test and endpoint and returns
- * the one whose body differs least. A miss is already a failure, so a scan is fine.
+ * The recording of the same test and call whose body differs least, from the store's
+ * index of the folder (built on the first miss, see folder-index.ts); each file it names
+ * is read, validated and checked again here.
  */
 export function findNearestRecording(
   store: RecordingStore,
   request: MissedRequest,
 ): NearestRecording | undefined {
-  const testIdText = request.testId === null ? "null" : JSON.stringify(request.testId);
+  const keys = callKeysOf(request);
   let best: { file: string; diff: string[] } | undefined;
-  for (const file of store.listFiles(store.folderFor(request.testId))) {
-    let text: string | undefined;
-    try {
-      text = store.readText(file);
-    } catch {
-      continue;
-    }
-    if (text === undefined) continue;
-    // Cheap filter before parsing: the test id appears verbatim in its own recordings.
-    if (!text.includes(testIdText) && !text.includes(pythonJsonString(request.testId ?? ""))) continue;
+  for (const file of store.recordingsOf(request.testId, keys)) {
     let recording: Recording;
     try {
+      const text = store.readText(file);
+      if (text === undefined) continue;
       recording = parseRecording(text, file);
     } catch {
       continue;
     }
-    if (!sameCall(recording, request)) continue;
+    if (testIdOf(recording) !== request.testId || !keys.includes(callKeyOf(recording) ?? "")) continue;
     const recordedBody = requestPayload(recording);
     const diff = diffJson(recordedBody, request.body, request.toolName ? "kwargs" : "body");
     if (!best || diff.length < best.diff.length) best = { file, diff };

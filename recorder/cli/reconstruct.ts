@@ -44,6 +44,10 @@ class SingleRecordingStore extends RecordingStore {
     return [];
   }
 
+  override recordingsOf(): string[] {
+    return [];
+  }
+
   override write(): string {
     throw new Error("replaying a recording writes nothing");
   }

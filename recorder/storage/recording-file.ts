@@ -3,12 +3,12 @@
  * `json.dump(indent=2)`, validated against recording.schema.json both ways, written
  * atomically so an interrupted run never leaves half a file.
  */
-import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import { parsePreservingFloats } from "../json/parse-preserving-floats.ts";
 import { pythonJsonDumps } from "../json/python-json.ts";
+import { writeFileAtomically } from "./atomic-write.ts";
 import { EscapingLinkError, readInside, realFolder } from "./contained-path.ts";
 import type { Recording } from "./recording-types.ts";
 import { responseProblem } from "./response-kinds.ts";
@@ -152,18 +152,5 @@ export function serializeRecording(recording: Recording): string {
 /** Validates, then writes through a temporary file and a rename: readers see all or nothing. */
 export function writeRecordingFile(file: string, recording: Recording): void {
   assertValidRecording(recording, file);
-  const text = serializeRecording(recording);
-  mkdirSync(dirname(file), { recursive: true });
-  const temporary = join(
-    dirname(file),
-    `.${basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
-  );
-  try {
-    // "wx": a link planted under the temporary's name is never followed.
-    writeFileSync(temporary, text, { flag: "wx" });
-    renameSync(temporary, file);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeFileAtomically(file, serializeRecording(recording));
 }

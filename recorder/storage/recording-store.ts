@@ -2,7 +2,8 @@
  * Where recordings live: `<root>/<suite>/<hash>.json`, the suite taken from the test
  * id's spec path (`tests/integration/<suite>/…`), `<root>/common/` for calls made
  * outside any test. Lookups go straight to a file name: no directory listing and no
- * index in memory, so a folder of 10,000 recordings costs what a folder of 10 does.
+ * index in memory, so a folder of 10,000 recordings costs what a folder of 10 does. Only
+ * a replay miss, looking for the test's nearest recording, reads an index of the folder.
  *
  * A test id comes from the caller (over HTTP, from anyone): it only ever picks a suite
  * among the names allowed, and every path read or written is checked to lie inside the
@@ -11,8 +12,10 @@
 import { lstatSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { isInside, linkTarget, realFolder } from "./contained-path.ts";
+import { defaultIndexCacheDir, FolderIndex, type IndexEntry } from "./folder-index.ts";
 import { isLeftover, removeStaleLeftovers } from "./leftovers.ts";
 import {
+  callKeyOf,
   type Recording,
   RecordingFileError,
   readRecordingFile,
@@ -39,6 +42,14 @@ export interface StoreOptions {
    * suite is filed under `common/`. Default: any plain folder name.
    */
   suites?: readonly string[];
+  /**
+   * Where the index a replay miss reads (folder-index.ts) is kept between processes for
+   * large folders; null keeps it in memory only. Default: a folder of the user's own
+   * under the system's temporary folder.
+   */
+  indexCacheDir?: string | null;
+  /** Folders of at least this many files have their index kept between processes (default 1,000). */
+  indexPersistFrom?: number;
 }
 
 /**
@@ -60,10 +71,14 @@ export class RecordingStore {
   #realRoot: string | undefined;
   /** Folders already proven to lie inside the root (by real path). */
   readonly #checkedFolders = new Set<string>();
+  readonly #indexOptions: Pick<StoreOptions, "indexCacheDir" | "indexPersistFrom">;
+  /** Each suite folder's index of recordings by test and call, made on the first miss there. */
+  readonly #indexes = new Map<string, FolderIndex>();
 
   constructor(root: string, options: StoreOptions = {}) {
     this.root = resolve(root);
     this.#suites = options.suites ? new Set(options.suites) : undefined;
+    this.#indexOptions = options;
   }
 
   suiteOf(testId: string | null | undefined): string {
@@ -138,6 +153,27 @@ export class RecordingStore {
     return this.#realRoot === undefined ? undefined : readRecordingText(file, { realRoot: this.#realRoot });
   }
 
+  /**
+   * The recordings in the test's folder of this test and any of these calls (callKeys),
+   * sorted within each call: what a replay miss compares its request with.
+   */
+  recordingsOf(testId: string | null, keys: readonly string[]): string[] {
+    const folder = this.folderFor(testId);
+    let index = this.#indexes.get(folder);
+    if (!index) {
+      const { indexCacheDir, indexPersistFrom } = this.#indexOptions;
+      index = new FolderIndex(folder, {
+        read: (file) => this.readText(file),
+        entryOf: indexEntryOf,
+        list: (root, onFolder) => listRecordingFiles(root, { onFolder }),
+        cacheDir: indexCacheDir === undefined ? defaultIndexCacheDir() : indexCacheDir,
+        ...(indexPersistFrom === undefined ? {} : { persistFrom: indexPersistFrom }),
+      });
+      this.#indexes.set(folder, index);
+    }
+    return index.files(testId, keys);
+  }
+
   /** Every recording file under the root, sorted: for the CLI and for diagnostics. */
   listFiles(folder = this.root): string[] {
     return listRecordingFiles(folder);
@@ -165,6 +201,17 @@ export class RecordingStore {
   }
 }
 
+/** A recording's test and call, read without validating the rest: the index only points at files. */
+function indexEntryOf(text: string): IndexEntry | undefined {
+  const value = JSON.parse(text) as Partial<Recording> | null;
+  if (typeof value !== "object" || value === null) return undefined;
+  if (typeof value.request !== "object" || value.request === null) return undefined;
+  const testId = value.test_id ?? null;
+  if (typeof testId !== "string" && testId !== null) return undefined;
+  const callKey = callKeyOf(value as Recording);
+  return callKey === undefined ? undefined : { testId, callKey };
+}
+
 /** One entry of a recordings folder listing, as the CLI reports it. */
 export interface ListedFile {
   path: string;
@@ -174,12 +221,19 @@ export interface ListedFile {
   target?: string | undefined;
 }
 
+/** How to list a folder: see listEntries. */
+export interface ListOptions {
+  includeLeftovers?: boolean;
+  /** Called with each directory just before it is read (folder-index.ts stamps it). */
+  onFolder?: (directory: string) => void;
+}
+
 /**
  * The entries under `folder` (or `folder` itself, if it is a file), sorted: recording
  * files, links of any kind (never followed here), and with `includeLeftovers` the
  * temporary files interrupted writes left behind.
  */
-export function listEntries(folder: string, { includeLeftovers = false } = {}): ListedFile[] {
+export function listEntries(folder: string, options: ListOptions = {}): ListedFile[] {
   let stat: ReturnType<typeof lstatSync>;
   try {
     stat = lstatSync(folder);
@@ -189,22 +243,23 @@ export function listEntries(folder: string, { includeLeftovers = false } = {}): 
   if (stat.isSymbolicLink() && statSync(folder, { throwIfNoEntry: false })?.isFile())
     return [{ path: folder, kind: "link", target: linkTarget(folder) }];
   if (stat.isFile()) return [{ path: folder, kind: "file" }];
+  options.onFolder?.(folder);
   const entries: ListedFile[] = [];
   for (const entry of readdirSync(folder, { withFileTypes: true })) {
     const path = join(folder, entry.name);
-    if (entry.isDirectory()) entries.push(...listEntries(path, { includeLeftovers }));
+    if (entry.isDirectory()) entries.push(...listEntries(path, options));
     else if (entry.isSymbolicLink()) entries.push({ path, kind: "link", target: linkTarget(path) });
     else if (!entry.isFile()) continue;
     else if (entry.name.endsWith(".json") && !entry.name.startsWith("."))
       entries.push({ path, kind: "file" });
-    else if (includeLeftovers && isLeftover(entry.name)) entries.push({ path, kind: "leftover" });
+    else if (options.includeLeftovers && isLeftover(entry.name)) entries.push({ path, kind: "leftover" });
   }
   return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** The recording files under `folder` (links among them), sorted. */
-export function listRecordingFiles(folder: string, { includeLeftovers = false } = {}): string[] {
-  return listEntries(folder, { includeLeftovers }).map((entry) => entry.path);
+export function listRecordingFiles(folder: string, options: ListOptions = {}): string[] {
+  return listEntries(folder, options).map((entry) => entry.path);
 }
 
 export { isLeftover };

@@ -131,3 +131,29 @@ export function requestPayload(recording: Recording): unknown {
       return { file_id: request.file_id ?? null };
   }
 }
+
+/**
+ * What a replay miss compares recordings by, besides the test: the endpoint of an
+ * inference call, the URL of a raw HTTP request, the provider and name of a tool.
+ */
+export const callKeys = {
+  endpoint: (endpoint: string | undefined) => `endpoint ${endpoint}`,
+  url: (url: string | undefined) => `url ${url}`,
+  tool: (provider: string | undefined, toolName: string | undefined) =>
+    `tool ${JSON.stringify([provider, toolName])}`,
+};
+
+/** The call a recording answers, as callKeys spells it; undefined for a file-processor call. */
+export function callKeyOf(recording: Recording): string | undefined {
+  const request = recording.request as unknown as Record<string, string | undefined>;
+  switch (recordingKind(recording)) {
+    case "inference":
+      return callKeys.endpoint(request.endpoint);
+    case "http":
+      return callKeys.url(request.url);
+    case "tool":
+      return callKeys.tool(request.provider, request.tool_name);
+    default:
+      return undefined;
+  }
+}
