@@ -5,11 +5,12 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { Ajv, type ErrorObject } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { parsePreservingFloats } from "../json/parse-preserving-floats.ts";
 import { pythonJsonDumps } from "../json/python-json.ts";
 import { writeFileAtomically } from "./atomic-write.ts";
 import { EscapingLinkError, readInside, realFolder } from "./contained-path.ts";
+import { ajvModule } from "./lazy-ajv.ts";
 import type { Recording } from "./recording-types.ts";
 import { responseProblem } from "./response-kinds.ts";
 
@@ -28,12 +29,19 @@ export class RecordingFileError extends Error {
   }
 }
 
-const schema = JSON.parse(readFileSync(new URL("../recording.schema.json", import.meta.url), "utf8"));
-const validateRecording = new Ajv({
-  strict: true,
-  strictRequired: false,
-  strictTypes: false,
-}).compile<Recording>(schema);
+let compiled: ValidateFunction<Recording> | undefined;
+
+/** The schema's validator, compiled on first use (see lazy-ajv.ts). */
+function validateRecording(value: unknown): value is Recording {
+  if (!compiled) {
+    const { Ajv } = ajvModule();
+    const schema = JSON.parse(readFileSync(new URL("../recording.schema.json", import.meta.url), "utf8"));
+    compiled = new Ajv({ strict: true, strictRequired: false, strictTypes: false }).compile<Recording>(
+      schema,
+    );
+  }
+  return compiled(value);
+}
 
 /** The kinds a request may be, as a reader fixing a file needs them spelled out. */
 const REQUEST_KINDS =
@@ -58,7 +66,7 @@ export function assertValidRecording(value: unknown, file: string): asserts valu
   if (!validateRecording(value)) {
     throw new RecordingFileError(
       file,
-      `does not match recording.schema.json: ${describeSchemaErrors(validateRecording.errors)}.`,
+      `does not match recording.schema.json: ${describeSchemaErrors(compiled?.errors)}.`,
     );
   }
   const { request, response } = value;
@@ -79,13 +87,18 @@ export interface ReadOptions {
    * followed only to a target inside it. Default: the file's own folder.
    */
   realRoot?: string;
+  /**
+   * Check the file against the schema (default). A miss's diagnosis only compares request
+   * bodies, and skips the check (and compiling the schema in a process that replays nothing).
+   */
+  validate?: boolean;
 }
 
 /** Parses and validates a recording's text; `file` names it in errors. */
 export function parseRecording(
   text: string,
   file: string,
-  { preserveFloats = true }: ReadOptions = {},
+  { preserveFloats = true, validate = true }: ReadOptions = {},
 ): Recording {
   const parse = preserveFloats ? parsePreservingFloats : JSON.parse;
   let value: unknown;
@@ -94,8 +107,8 @@ export function parseRecording(
   } catch (error) {
     throw new RecordingFileError(file, `is not valid JSON (${(error as Error).message}).`);
   }
-  assertValidRecording(value, file);
-  return applyIdNormalizationMapping(value, text, file, parse);
+  if (validate) assertValidRecording(value, file);
+  return applyIdNormalizationMapping(value as Recording, text, file, parse, validate);
 }
 
 /** A recording file's text; undefined when it does not exist. Links leave no folder (see ReadOptions). */
@@ -125,6 +138,7 @@ function applyIdNormalizationMapping(
   text: string,
   file: string,
   parse: (text: string) => unknown,
+  validate: boolean,
 ): Recording {
   const mapping = recording.id_normalization_mapping;
   if (!mapping || Object.keys(mapping).length === 0) return recording;
@@ -133,7 +147,7 @@ function applyIdNormalizationMapping(
     rewritten = rewritten.replaceAll(original, normalized);
   const remapped = parse(rewritten) as Recording;
   remapped.id_normalization_mapping = {};
-  assertValidRecording(remapped, file);
+  if (validate) assertValidRecording(remapped, file);
   return remapped;
 }
 

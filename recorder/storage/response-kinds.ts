@@ -4,8 +4,9 @@
  * chat completion holds choices with a message, a stream is a list of chunks, …), so a
  * file that fits the schema but not its endpoint is named, not replayed as nonsense.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 import { type EndpointKind, endpointKind } from "../http/endpoints.ts";
+import { ajvModule } from "./lazy-ajv.ts";
 
 type Schema = Record<string, unknown>;
 
@@ -104,12 +105,13 @@ const ANY_TYPED: KindSchema = {
   },
 };
 
-const ajv = new Ajv({ allErrors: false, strict: false });
+let ajv: Ajv | undefined;
 const compiled = new Map<KindSchema, ValidateFunction>();
 
 function validatorOf(kind: KindSchema): ValidateFunction {
   let validate = compiled.get(kind);
   if (!validate) {
+    ajv ??= new (ajvModule().Ajv)({ allErrors: false, strict: false });
     validate = ajv.compile(kind.schema);
     compiled.set(kind, validate);
   }

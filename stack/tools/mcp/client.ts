@@ -8,11 +8,20 @@
  * MCP traffic is the test's own, local: it goes through the fetch given here (the network
  * by default), never through a recorder.
  */
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { UpstreamFetch } from "../../ports.ts";
+
+/** The MCP SDK, loaded on the first MCP call: most processes (each Playwright worker) never make one. */
+async function mcpSdk() {
+  const [{ Client }, { SSEClientTransport }, { StreamableHTTPClientTransport }] = await Promise.all([
+    import("@modelcontextprotocol/sdk/client/index.js"),
+    import("@modelcontextprotocol/sdk/client/sse.js"),
+    import("@modelcontextprotocol/sdk/client/streamableHttp.js"),
+  ]);
+  return { Client, SSEClientTransport, StreamableHTTPClientTransport };
+}
+type McpSdk = Awaited<ReturnType<typeof mcpSdk>>;
 
 export interface McpEndpoint {
   url: string;
@@ -89,11 +98,12 @@ async function withSession<T>(
   const protocols: Protocol[] =
     workingProtocol.get(endpoint.url) === "sse" ? ["sse", "streamable-http"] : ["streamable-http", "sse"];
   try {
+    const sdk = await mcpSdk();
     for (const [attempt, protocol] of protocols.entries()) {
       const seen = new Observed();
-      const client = new Client({ name: "responses-stack", version: "0.1.0" });
+      const client = new sdk.Client({ name: "responses-stack", version: "0.1.0" });
       try {
-        await client.connect(transportFor(protocol, endpoint, seen, signal), {
+        await client.connect(transportFor(sdk, protocol, endpoint, seen, signal), {
           signal,
           timeout: endpoint.timeoutMs,
         });
@@ -127,6 +137,7 @@ class Observed {
 }
 
 function transportFor(
+  sdk: McpSdk,
   protocol: Protocol,
   endpoint: McpEndpoint,
   seen: Observed,
@@ -149,8 +160,8 @@ function transportFor(
   const url = new URL(endpoint.url);
   const requestInit = { headers: endpoint.headers };
   return protocol === "sse"
-    ? new SSEClientTransport(url, { requestInit, fetch })
-    : new StreamableHTTPClientTransport(url, { requestInit, fetch });
+    ? new sdk.SSEClientTransport(url, { requestInit, fetch })
+    : new sdk.StreamableHTTPClientTransport(url, { requestInit, fetch });
 }
 
 function classify(error: unknown, seen: Observed, endpoint: McpEndpoint, timedOut: boolean): Error {

@@ -8,13 +8,15 @@
  * PDF that places each word on its own reads "Llama  Stack  \n…" there and
  * "Llama Stack\n…" here. Chunk texts of PDFs therefore differ from Llama Stack's.
  */
-import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import type { TextItem } from "pdfjs-dist/types/src/display/api.js";
 
 // PDF.js logs font fallbacks and the like unless told to keep quiet.
 const ERRORS_ONLY = 0;
 
 export async function pdfText(bytes: Uint8Array): Promise<string> {
+  // Loaded on the first PDF: PDF.js takes ~0.3 s to load, which every process (each
+  // Playwright worker) would pay whether it reads a PDF or not.
+  const { getDocument } = await import("pdfjs-dist/legacy/build/pdf.mjs");
   // PDF.js takes ownership of (detaches) the buffer it is given: hand it a copy.
   const document = await getDocument({
     data: new Uint8Array(bytes),
