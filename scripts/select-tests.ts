@@ -10,6 +10,7 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { playwrightCli } from "../recorder/cli/existing-tests.ts";
 import { SUITES } from "../tests/integration/fixtures/catalog.ts";
 import { loadDotEnv, PROJECT_ROOT, projectSettingsFromEnv } from "../tests/integration/fixtures/settings.ts";
 import { grepFor, type ListedTest, nearestTitles, patternMatcher } from "./test-selection.ts";
@@ -29,8 +30,8 @@ interface Listing {
 
 function listTests(): ListedTest[] {
   const output = execFileSync(
-    "npx",
-    ["playwright", "test", "--list", "--reporter=json", "--pass-with-no-tests"],
+    process.execPath,
+    [playwrightCli(PROJECT_ROOT), "test", "--list", "--reporter=json", "--pass-with-no-tests"],
     {
       cwd: PROJECT_ROOT,
       // The listing comes on stdout only if no file is named for the JSON reporter.

@@ -105,7 +105,8 @@ export function listExistingTests(suite: string, config = DEFAULT_CONFIG): Set<s
   return ids;
 }
 
-function playwrightCli(projectRoot: string): string {
+/** Playwright's CLI script, run with this Node directly: no npx hop to find it. */
+export function playwrightCli(projectRoot: string): string {
   const require = createRequire(resolve(projectRoot, "package.json"));
   return resolve(dirname(require.resolve("@playwright/test/package.json")), "cli.js");
 }
