@@ -3,6 +3,11 @@
  * tests/integration/responses/streaming_assertions.py with the same assertions and
  * messages, and `expectWellFormedStream`, the sequence-number and item-lifecycle rules of
  * OpenAI's event stream, which the Python suite does not check.
+ *
+ * Checks that go over every event are done in plain code, and each property they check
+ * gets one `expect`, over what a reader of the failure needs (the offending events): an
+ * `expect` costs a stack trace, its source mapping and a report step, which per event
+ * made these checks most of a replayed test's time.
  */
 import { expect } from "@playwright/test";
 import type { Response, ResponseStreamEvent } from "openai/resources/responses/responses";
@@ -214,15 +219,35 @@ export class StreamingValidator {
 
   /** Validate the structure of various event types. */
   validateEventStructure(): void {
-    for (const chunk of this.chunks) {
-      if (chunk.type === "response.created") expect(chunk.response.status).toBe("in_progress");
-      else if (chunk.type === "response.completed") expect(chunk.response.status).toBe("completed");
-      else if (field(chunk, "item_id") !== undefined)
-        expect(field(chunk, "item_id"), "Events with item_id should have non-empty item_id").toBeTruthy();
-      else if (field(chunk, "sequence_number") !== undefined)
-        expect(Number.isInteger(chunk.sequence_number), "sequence_number should be an integer").toBe(true);
+    const createdStatuses: unknown[] = [];
+    const completedStatuses: unknown[] = [];
+    const emptyItemIds: string[] = [];
+    const nonIntegerSequenceNumbers: string[] = [];
+    for (const [index, chunk] of this.chunks.entries()) {
+      if (chunk.type === "response.created") createdStatuses.push(chunk.response.status);
+      else if (chunk.type === "response.completed") completedStatuses.push(chunk.response.status);
+      else if (field(chunk, "item_id") !== undefined) {
+        if (!field(chunk, "item_id")) emptyItemIds.push(describeEvent(chunk, index));
+      } else if (field(chunk, "sequence_number") !== undefined) {
+        if (!Number.isInteger(chunk.sequence_number))
+          nonIntegerSequenceNumbers.push(describeEvent(chunk, index));
+      }
     }
+    expect(createdStatuses, "the status of each response.created event").toEqual(
+      createdStatuses.map(() => "in_progress"),
+    );
+    expect(completedStatuses, "the status of each response.completed event").toEqual(
+      completedStatuses.map(() => "completed"),
+    );
+    expect(emptyItemIds, "Events with item_id should have non-empty item_id").toEqual([]);
+    expect(nonIntegerSequenceNumbers, "sequence_number should be an integer").toEqual([]);
   }
+}
+
+/** An event as a failure names it: its index in the stream, its type, and what it holds. */
+function describeEvent(event: ResponseStreamEvent, index: number): string {
+  const text = JSON.stringify(event);
+  return `#${index} ${event.type}: ${text.length > 200 ? `${text.slice(0, 200)}…` : text}`;
 }
 
 /**
@@ -242,22 +267,33 @@ export function expectWellFormedStream(
     "items done, in the order added",
   ).toEqual(added.map((event) => event.item.id));
   const { output } = finalResponse(events);
-  for (const event of done) {
-    expect(output[event.output_index], `output[${event.output_index}] is the item done there`).toEqual(
-      event.item,
+  expect(
+    done.map((event) => ({ output_index: event.output_index, item: output[event.output_index] })),
+    "output[output_index] of the final response is the item done there",
+  ).toEqual(done.map((event) => ({ output_index: event.output_index, item: event.item })));
+  const addedAt = new Map<string | undefined, number>();
+  for (const [index, event] of events.entries())
+    if (event.type === "response.output_item.added" && !addedAt.has(event.item.id))
+      addedAt.set(event.item.id, index);
+  const doneBeforeAdded = done
+    .filter((event) => (addedAt.get(event.item.id) ?? Number.POSITIVE_INFINITY) > events.indexOf(event))
+    .map(
+      (event) =>
+        `${event.item.id} done at #${events.indexOf(event)}, added at #${addedAt.get(event.item.id) ?? "never"}`,
     );
-    const addedAt = events.findIndex(
-      (other) => other.type === "response.output_item.added" && other.item.id === event.item.id,
-    );
-    expect(addedAt, `${event.item.id} added before done`).toBeLessThan(events.indexOf(event));
-  }
+  expect(doneBeforeAdded, "each item added before it is done").toEqual([]);
 }
 
 /** Text arrives in pieces: several deltas, each non-empty, that join to the item's final text. */
 export function expectIncrementalText(events: ResponseStreamEvent[], minimumDeltas = 2): string {
   const deltas = events.filter((event) => event.type === "response.output_text.delta");
   expect(deltas.length, "output_text.delta events").toBeGreaterThanOrEqual(minimumDeltas);
-  for (const delta of deltas) expect(delta.delta.length, "a delta's text").toBeGreaterThan(0);
+  expect(
+    deltas.flatMap((delta, index) =>
+      delta.delta.length > 0 ? [] : [`delta ${index}: ${JSON.stringify(delta)}`],
+    ),
+    "deltas without text",
+  ).toEqual([]);
   const streamed = deltas.map((delta) => delta.delta).join("");
   const done = events.filter((event) => event.type === "response.output_text.done");
   expect(done.map((event) => event.text).join(""), "output_text.done holds the deltas joined").toBe(streamed);
