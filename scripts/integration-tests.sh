@@ -128,14 +128,15 @@ export STACK_TEST_JSON_REPORT="${STACK_TEST_JSON_REPORT:-test-results/integratio
 export STACK_TEST_HTML_REPORT="${STACK_TEST_HTML_REPORT:-playwright-report}"
 
 echo "=== Integration tests ==="
-node --import tsx scripts/describe-run.ts
+# The script's TypeScript helpers run from a bundle cached until their sources change (run-ts.mjs).
+node scripts/run-ts.mjs scripts/describe-run.ts
 echo ""
 
 # Playwright's own binary, not npx: npx costs a quarter of a second of every run to find it.
 args=(node_modules/.bin/playwright test)
 # A pattern or subdir that selects nothing is a mistake: select-tests says so and exits 1.
 if [[ -n "$PATTERN" || -n "$SUBDIRS" ]]; then
-  grep_regex=$(node --import tsx scripts/select-tests.ts "$PATTERN") || exit 1
+  grep_regex=$(node scripts/run-ts.mjs scripts/select-tests.ts "$PATTERN") || exit 1
   [[ -n "$grep_regex" ]] && args+=(--grep "$grep_regex")
 fi
 [[ -n "$WORKERS" ]] && args+=(--workers "$WORKERS")
@@ -152,7 +153,7 @@ status=0
 read -r _ _ total < <(node scripts/report-counts.mjs "$STACK_TEST_JSON_REPORT")
 
 echo ""
-node --import tsx scripts/run-summary.ts || true
+node scripts/run-ts.mjs scripts/run-summary.ts || true
 
 echo ""
 echo "HTML report: $STACK_TEST_HTML_REPORT/index.html (open it with: npx playwright show-report $STACK_TEST_HTML_REPORT)"

@@ -5,7 +5,7 @@
  * exactly them (nothing when there is no pattern). Selecting nothing is a mistake: it
  * exits 1 naming the nearest titles, or the suite's folders for `--subdirs`.
  *
- *     node --import tsx scripts/select-tests.ts [PATTERN]
+ *     node scripts/run-ts.mjs scripts/select-tests.ts [PATTERN]
  */
 import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
