@@ -41,7 +41,8 @@ export async function invokeRecordedTool<T>(
     const found = core.store.find(hash, testId);
     if (found) {
       core.emit({ testId, source: "replayed", hash, file: found.file, recording: found.recording });
-      return unwrapTyped(found.recording.response.body) as T;
+      // A copy: the recording stays cached for the next replay, whatever the stack does with it.
+      return structuredClone(unwrapTyped(found.recording.response.body)) as T;
     }
     if (core.mode === "replay") throw core.miss({ testId, hash, provider, toolName, body: redactedKwargs });
   }

@@ -41,6 +41,20 @@ function modelListJson(endpoint: string, body: unknown): unknown {
   return endpoint === "/api/tags" ? { models } : { object: "list", data: models };
 }
 
+/** An HTTP answer, before it becomes a Response: a Response's body can be read only once. */
+interface Wire {
+  text: string;
+  status: number;
+  headers: Record<string, string>;
+}
+
+/**
+ * The answers already framed, per recorded response object: the store hands out the same
+ * object while its file is unchanged (parsed-cache.ts), so framing a stream's chunks again
+ * (a JSON.stringify per chunk) is done once per file and kind.
+ */
+const framed = new WeakMap<RecordedResponse, Map<string, Wire>>();
+
 /** `raw`: a raw HTTP request's recording (OGX's rerank and passthroughs), answered with its own status. */
 export function replayResponse(
   kind: EndpointKind,
@@ -48,15 +62,27 @@ export function replayResponse(
   response: RecordedResponse,
   raw = false,
 ): Response {
+  const key = `${kind} ${endpoint} ${raw}`;
+  const byKey = framed.get(response) ?? new Map<string, Wire>();
+  framed.set(response, byKey);
+  let wire = byKey.get(key);
+  if (!wire) {
+    wire = wireOf(kind, endpoint, response, raw);
+    byKey.set(key, wire);
+  }
+  return new Response(wire.text, { status: wire.status, headers: wire.headers });
+}
+
+function wireOf(kind: EndpointKind, endpoint: string, response: RecordedResponse, raw: boolean): Wire {
   if (response.is_exception) return replayError(kind, response);
   if (raw) return replayRaw(response);
   if (response.is_streaming && Array.isArray(response.body)) {
-    return new Response(streamText(kind, response.body), { status: 200, headers: SSE_HEADERS });
+    return { text: streamText(kind, response.body), status: 200, headers: SSE_HEADERS };
   }
   const json = kind === "models" ? modelListJson(endpoint, response.body) : unwrapTyped(response.body);
   // A body that was not JSON upstream was recorded as its text.
-  if (typeof json === "string") return new Response(json, { status: 200, headers: TEXT_HEADERS });
-  return new Response(JSON.stringify(json), { status: 200, headers: JSON_HEADERS });
+  if (typeof json === "string") return { text: json, status: 200, headers: TEXT_HEADERS };
+  return { text: JSON.stringify(json), status: 200, headers: JSON_HEADERS };
 }
 
 /**
@@ -64,31 +90,32 @@ export function replayResponse(
  * status and body; a stream that failed midway replays its chunks, then the error event;
  * a call that raised without an HTTP answer rejects.
  */
-function replayError(kind: EndpointKind, response: RecordedResponse): Response {
+function replayError(kind: EndpointKind, response: RecordedResponse): Wire {
   const error = recordedError(response);
   if (response.is_streaming && Array.isArray(response.body)) {
     const chunks = response.body.map((chunk) => sseEventOf(kind, chunk)).join("");
     const wire = (error.wireBody as { error?: unknown } | undefined)?.error ?? { message: error.message };
-    return new Response(`${chunks}${encodeSseEvent({ data: JSON.stringify({ error: wire }) })}`, {
+    return {
+      text: `${chunks}${encodeSseEvent({ data: JSON.stringify({ error: wire }) })}`,
       status: 200,
       headers: SSE_HEADERS,
-    });
+    };
   }
   if (error.status === undefined) throw new RecordedExceptionError(error.message);
   const text = typeof error.wireBody === "string" ? error.wireBody : JSON.stringify(error.wireBody);
-  return new Response(text, { status: error.status, headers: JSON_HEADERS });
+  return { text, status: error.status, headers: JSON_HEADERS };
 }
 
 /** A raw HTTP request's answer: its status, and its JSON, or for a stream its lines. */
-function replayRaw(response: RecordedResponse): Response {
+function replayRaw(response: RecordedResponse): Wire {
   const status = response.status ?? 200;
   if (response.is_streaming && Array.isArray(response.body)) {
     const text = `${response.body.map((line) => (typeof line === "string" ? line : JSON.stringify(line))).join("\n")}\n`;
-    return new Response(text, { status, headers: SSE_HEADERS });
+    return { text, status, headers: SSE_HEADERS };
   }
   const body = response.body;
-  if (typeof body === "string") return new Response(body, { status, headers: TEXT_HEADERS });
-  return new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
+  if (typeof body === "string") return { text: body, status, headers: TEXT_HEADERS };
+  return { text: JSON.stringify(body), status, headers: JSON_HEADERS };
 }
 
 export { JSON_HEADERS, SSE_HEADERS, TEXT_HEADERS };

@@ -1,9 +1,10 @@
 /**
  * Where recordings live: `<root>/<suite>/<hash>.json`, the suite taken from the test
  * id's spec path (`tests/integration/<suite>/…`), `<root>/common/` for calls made
- * outside any test. Lookups go straight to a file name: no directory listing and no
- * index in memory, so a folder of 10,000 recordings costs what a folder of 10 does. Only
- * a replay miss, looking for the test's nearest recording, reads an index of the folder.
+ * outside any test. Lookups go straight to a file name: no directory listing, so a folder
+ * of 100,000 recordings costs what a folder of 10 does; a file read before is answered
+ * from memory while it is unchanged (parsed-cache.ts). Only a replay miss, looking for the
+ * test's nearest recording, reads an index of the folder (folder-index.ts).
  *
  * A test id comes from the caller (over HTTP, from anyone): it only ever picks a suite
  * among the names allowed, and every path read or written is checked to lie inside the
@@ -14,6 +15,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { isInside, linkTarget, realFolder } from "./contained-path.ts";
 import { defaultIndexCacheDir, FolderIndex, type IndexEntry } from "./folder-index.ts";
 import { isLeftover, removeStaleLeftovers } from "./leftovers.ts";
+import { ParsedCache } from "./parsed-cache.ts";
 import {
   callKeyOf,
   type Recording,
@@ -74,6 +76,7 @@ export class RecordingStore {
   readonly #indexOptions: Pick<StoreOptions, "indexCacheDir" | "indexPersistFrom">;
   /** Each suite folder's index of recordings by test and call, made on the first miss there. */
   readonly #indexes = new Map<string, FolderIndex>();
+  readonly #parsed = new ParsedCache();
 
   constructor(root: string, options: StoreOptions = {}) {
     this.root = resolve(root);
@@ -106,7 +109,7 @@ export class RecordingStore {
       const realRoot = this.#containedFolder(folder);
       if (realRoot === undefined) continue;
       const file = join(folder, name);
-      const recording = readRecordingFile(file, { ...REPLAY_READ, realRoot });
+      const recording = this.#read(file, realRoot);
       if (recording) return { file, recording };
     }
     return undefined;
@@ -126,7 +129,7 @@ export class RecordingStore {
       for (const name of readdirSync(folder).sort()) {
         if (!name.startsWith(prefix) || !name.endsWith(".json")) continue;
         const file = join(folder, name);
-        const recording = readRecordingFile(file, { ...REPLAY_READ, realRoot });
+        const recording = this.#read(file, realRoot);
         if (recording) found.push({ file, recording });
       }
     }
@@ -177,6 +180,11 @@ export class RecordingStore {
   /** Every recording file under the root, sorted: for the CLI and for diagnostics. */
   listFiles(folder = this.root): string[] {
     return listRecordingFiles(folder);
+  }
+
+  /** A recording replay reads, parsed once while its file is unchanged (parsed-cache.ts). */
+  #read(file: string, realRoot: string): Recording | undefined {
+    return this.#parsed.get(file, () => readRecordingFile(file, { ...REPLAY_READ, realRoot }));
   }
 
   /**
