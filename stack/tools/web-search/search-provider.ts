@@ -9,23 +9,9 @@
  * search is recorded as a tool invocation (`invokeTool`), not as the HTTP under it.
  */
 import { parsePreservingFloats, pythonJsonDumps } from "../../../recorder/index.ts";
-import type { UpstreamFetch } from "../../ports.ts";
 import { ScriptError } from "../../providers/scripted/script.ts";
 import { type TypedToolInvocationResult, toolInvocationResult } from "../tool-result.ts";
-
-export interface SearchProviderConfig {
-  /** The provider's name in tool recordings: `tavily`, as in Llama Stack's; `scripted` for scripts. */
-  id: string;
-  /** Tavily's API root (`https://api.tavily.com`), or a server that answers like it. */
-  baseURL: string;
-  apiKey?: string | undefined;
-  /** The variable that holds the key, named when a search needs one and it is not set. */
-  apiKeyEnv?: string;
-  /** The network (and `scripted.local`), not the recorder: default `globalThis.fetch`. */
-  fetch?: UpstreamFetch;
-  /** How long one search may take (default 30 s). */
-  timeoutMs?: number;
-}
+import type { SearchProviderConfig } from "./search-config.ts";
 
 /** The search provider answered with an error, or could not be reached: the model is told. */
 export class SearchFailure extends Error {
@@ -112,17 +98,4 @@ function errorDetail(text: string): string {
   return text.slice(0, 300) || "(no body)";
 }
 
-/** Tavily as Llama Stack's `tavily-search` runtime uses it; the key from TAVILY_SEARCH_API_KEY. */
-export function tavilySearch(env: Record<string, string | undefined>): SearchProviderConfig {
-  return {
-    id: "tavily",
-    baseURL: env.TAVILY_BASE_URL || "https://api.tavily.com",
-    apiKey: env.TAVILY_SEARCH_API_KEY || undefined,
-    apiKeyEnv: "TAVILY_SEARCH_API_KEY",
-  };
-}
-
-/** The scripted provider's search, named `scripted` in its recordings so they never pass for Tavily's. */
-export function scriptedSearch(): SearchProviderConfig {
-  return { id: "scripted", baseURL: "http://scripted.local" };
-}
+export { type SearchProviderConfig, scriptedSearch, tavilySearch } from "./search-config.ts";
