@@ -4,41 +4,15 @@
  * schemes, loaded from git into the same process, replaying the seed's 18-chunk stream
  * through the openai SDK. The seed's file is named by its hash, as it is under both schemes.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { readFileSync, rmSync } from "node:fs";
 import OpenAI from "openai";
 import { createRecorder, type FetchLike } from "../recorder/index.ts";
+import { recorderAt } from "./git-recorder.ts";
 import { type BenchResult, consume, folderWithSeed, SEED_FILE } from "./recorder.bench.ts";
 import { formatMs, median, race, table } from "./stats.ts";
 
 /** The last commit before the two hash schemes and their fallback lookup. */
 const BEFORE_SCHEMES = "4b4e3fe642d5eff0071d9dceb8a130dfb006e258";
-const PROJECT = fileURLToPath(new URL("../", import.meta.url));
-
-interface RecorderModule {
-  createRecorder: (options: Record<string, unknown>) => {
-    fetch: FetchLike;
-    withTestId: <T>(testId: string, fn: () => T) => T;
-  };
-}
-
-/** The recorder at `commit`, extracted under .cache/ (inside the project, so it resolves its packages). */
-async function recorderAt(commit: string): Promise<RecorderModule | string> {
-  const folder = join(PROJECT, ".cache", `bench-recorder-${commit.slice(0, 12)}`);
-  if (!existsSync(join(folder, "recorder", "index.ts"))) {
-    mkdirSync(folder, { recursive: true });
-    const archive = spawnSync("git", ["-C", PROJECT, "archive", "--format=tar", commit, "recorder"], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    if (archive.status !== 0) return `git archive ${commit} failed: ${archive.stderr.toString().trim()}`;
-    const untar = spawnSync("tar", ["-x", "-C", folder], { input: archive.stdout });
-    if (untar.status !== 0) return `tar failed: ${untar.stderr.toString().trim()}`;
-  }
-  return (await import(pathToFileURL(join(folder, "recorder", "index.ts")).href)) as RecorderModule;
-}
-
 export async function benchHashSchemes(): Promise<BenchResult> {
   const seedText = readFileSync(SEED_FILE, "utf8");
   const seed = JSON.parse(seedText) as {

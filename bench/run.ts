@@ -1,9 +1,13 @@
 /**
  * `npm run bench`: every benchmark the project's speed and memory targets rest on.
- * Numbers are medians of interleaved rounds, ratios taken within the same run.
+ * Numbers are medians of interleaved rounds (each round in a rotated order), ratios taken
+ * within the same run. The machine's load is printed first and last: numbers move with it.
  */
+import { loadavg } from "node:os";
+import { benchAllMiss } from "./all-miss.bench.ts";
 import { benchCli } from "./cli.bench.ts";
 import { benchHashSchemes } from "./hash-schemes.bench.ts";
+import { benchLookups } from "./lookups.bench.ts";
 import { benchProxy } from "./proxy.bench.ts";
 import { type BenchResult, benchRecorder } from "./recorder.bench.ts";
 import { benchStack, benchToolLoop } from "./stack.bench.ts";
@@ -13,6 +17,7 @@ import { benchVectorSearch } from "./vector-search.bench.ts";
 
 const sections: Array<() => Promise<BenchResult>> = [
   benchRecorder,
+  benchLookups,
   benchHashSchemes,
   benchCli,
   benchProxy,
@@ -21,7 +26,14 @@ const sections: Array<() => Promise<BenchResult>> = [
   benchVectorSearch,
   benchTracing,
   benchSuite,
+  benchAllMiss,
 ];
+
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(", ");
+console.log(`load average (1, 5, 15 min) at the start: ${load()}`);
 
 let failed = 0;
 for (const section of sections) {
@@ -34,6 +46,7 @@ for (const section of sections) {
     console.log(`${check.ok ? "MET   " : "MISSED"} ${check.target}`);
   }
 }
+console.log(`\nload average (1, 5, 15 min) at the end: ${load()}`);
 console.log(
   `\n${failed ? `${failed} targets missed` : "all targets met"} (node ${process.version}, ${new Date().toISOString()})`,
 );

@@ -17,7 +17,9 @@ export interface Contender {
 
 /**
  * Times each contender `perRound` times per round, rounds interleaved, after a
- * warm-up; returns every sample in milliseconds per contender.
+ * warm-up; returns every sample in milliseconds per contender. Each round starts with
+ * the next contender (round r runs them from the r-th on), so none always runs first,
+ * right after the warm-up or after the same neighbour.
  */
 export async function race(
   contenders: readonly Contender[],
@@ -30,7 +32,7 @@ export async function race(
     contender.exit?.();
   }
   for (let round = 0; round < rounds; round++) {
-    for (const contender of contenders) {
+    for (const contender of rotated(contenders, round)) {
       const times = samples.get(contender.name) as number[];
       contender.enter?.();
       for (let i = 0; i < perRound; i++) {
@@ -42,6 +44,12 @@ export async function race(
     }
   }
   return samples;
+}
+
+/** The items from the `by`-th on, then those before it. */
+export function rotated<T>(items: readonly T[], by: number): T[] {
+  const start = items.length ? by % items.length : 0;
+  return [...items.slice(start), ...items.slice(0, start)];
 }
 
 export function formatMs(value: number): string {
