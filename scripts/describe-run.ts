@@ -1,18 +1,20 @@
 /**
  * Checks the run's settings (from the environment integration-tests.sh exports, and
  * .env) and prints them, one block per Playwright project; exits 1 with the reason when
- * one is invalid. The lists of valid stack configs, setups and suites live in
- * tests/integration/fixtures/catalog.ts only.
+ * one is invalid. Setups and suites live in tests/integration/fixtures/catalog.ts, stack
+ * configs in stacks.config.json (read by tests/integration/fixtures/stacks/stack-configs.ts).
  */
 import { relative } from "node:path";
-import { SETUPS, STACK_CONFIGS, SUITES } from "../tests/integration/fixtures/catalog.ts";
+import { SETUPS, SUITES } from "../tests/integration/fixtures/catalog.ts";
 import { loadDotEnv, PROJECT_ROOT, projectSettingsFromEnv } from "../tests/integration/fixtures/settings.ts";
+import { resolveStackConfig } from "../tests/integration/fixtures/stacks/stack-configs.ts";
 
 try {
   loadDotEnv();
   for (const settings of projectSettingsFromEnv(process.env)) {
     const lines = [
-      ["stack config", `${settings.stackConfig} (${STACK_CONFIGS[settings.stackConfig].description})`],
+      ["stack config", `${settings.stackConfig} (${resolveStackConfig(settings.stackConfig).description})`],
+      ["in test ids", `stack=${settings.stackName}`],
       ["suite", `${settings.suite} (${SUITES[settings.suite]?.roots.join(", ")})`],
       ["setup", `${settings.setup} (${SETUPS[settings.setup]?.description})`],
       ["text model", settings.textModel],
