@@ -28,11 +28,14 @@ interface Listing {
 }
 
 function listTests(): ListedTest[] {
+  // The listing is read from stdout: a JSON output file the user set would take it away.
+  const { PLAYWRIGHT_JSON_OUTPUT_FILE: _, PLAYWRIGHT_JSON_OUTPUT_NAME: __, ...env } = process.env;
   const output = execFileSync(
     "npx",
     ["playwright", "test", "--list", "--reporter=json", "--pass-with-no-tests"],
     {
       cwd: PROJECT_ROOT,
+      env,
       encoding: "utf8",
       maxBuffer: 64 * 1024 * 1024,
       stdio: ["ignore", "pipe", "inherit"],
