@@ -12,6 +12,7 @@ import {
   resolveStackConfig,
   StackConfigError,
 } from "../../integration/fixtures/stacks/stack-configs.ts";
+import { execIfSimple } from "../../integration/fixtures/stacks/stack-process.ts";
 import { tempDir } from "../harness/support/selftest.ts";
 
 const parse = (stacks: unknown) => () =>
@@ -121,4 +122,19 @@ test("${VAR} and ${VAR:-default} are filled from the stack's environment; an uns
   );
   expect(proxyVariable("openai")).toBe("STACK_TEST_PROXY_OPENAI_URL");
   expect(proxyVariable("vllm-local.1")).toBe("STACK_TEST_PROXY_VLLM_LOCAL_1_URL");
+});
+
+test("a simple start command replaces its shell, so the stack itself gets the signal; a list keeps its shell", () => {
+  expect(execIfSimple("node --import tsx server.ts --port ${STACK_PORT}")).toBe(
+    "exec node --import tsx server.ts --port ${STACK_PORT}",
+  );
+  for (const command of [
+    "cd app && uvicorn main:app",
+    "python -m app; echo done",
+    "docker run --rm img | tee log",
+    "PORT=8000 ./serve",
+    "exec ./serve",
+  ]) {
+    expect(execIfSimple(command)).toBe(command);
+  }
 });
