@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { SUITES } from "../tests/integration/fixtures/catalog.ts";
-import { loadDotEnv, PROJECT_ROOT, settingsFromEnv } from "../tests/integration/fixtures/settings.ts";
+import { loadDotEnv, PROJECT_ROOT, projectSettingsFromEnv } from "../tests/integration/fixtures/settings.ts";
 import { grepFor, type ListedTest, nearestTitles, patternMatcher } from "./test-selection.ts";
 
 interface ListedSuite {
@@ -28,14 +28,13 @@ interface Listing {
 }
 
 function listTests(): ListedTest[] {
-  // The listing is read from stdout: a JSON output file the user set would take it away.
-  const { PLAYWRIGHT_JSON_OUTPUT_FILE: _, PLAYWRIGHT_JSON_OUTPUT_NAME: __, ...env } = process.env;
   const output = execFileSync(
     "npx",
     ["playwright", "test", "--list", "--reporter=json", "--pass-with-no-tests"],
     {
       cwd: PROJECT_ROOT,
-      env,
+      // The listing comes on stdout only if no file is named for the JSON reporter.
+      env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_FILE: "", PLAYWRIGHT_JSON_OUTPUT_NAME: "" },
       encoding: "utf8",
       maxBuffer: 64 * 1024 * 1024,
       stdio: ["ignore", "pipe", "inherit"],
@@ -81,7 +80,9 @@ function specFolders(roots: string[]): string[] {
 
 function main(pattern: string): number {
   loadDotEnv();
-  const settings = settingsFromEnv(process.env);
+  // Every project shares the suite and folders; several setups or stacks may be listed.
+  const [settings] = projectSettingsFromEnv(process.env);
+  if (!settings) throw new Error("No project to list the tests of.");
   const tests = listTests();
   const suite = SUITES[settings.suite];
   if (tests.length === 0) {

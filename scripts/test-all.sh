@@ -2,7 +2,8 @@
 # `npm test`: everything CI checks, in order: typecheck, lint, unit tests, the
 # committed recordings, and the Responses suite replayed offline against both forms
 # of the reference stack, under the scripted and the gpt setups. Ends with the plain
-# line "N passed, N failed", summed over all of it (a check that is not a test runner counts as one), and exits 1 on any failure.
+# line "N passed, N failed", summed over all of it (a check that is not a test runner
+# counts as one), and exits 1 on any failure.
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -73,6 +73,8 @@ export interface ServerComposition {
   providers: ProviderConfig[];
   /** Where `web_search` searches, with a fetch that is not the recording one. */
   search?: SearchProviderConfig | undefined;
+  /** The embedding model of vector stores created without `embedding_model`. */
+  embeddingModel?: string | undefined;
   intercept?: StackServerOptions["intercept"];
   /** Every POST must carry a test id (a server that records per test). */
   requireTestId?: boolean;
@@ -122,10 +124,11 @@ export async function runServerProcess(
     );
   }
   const scriptsDir = values["scripts-dir"] ?? env.STACK_SCRIPTS_DIR;
-  const { search, ...composition } = compose({ scriptsDir, env });
+  const { search, embeddingModel, ...composition } = compose({ scriptsDir, env });
   const server = await startStackServer({
     ...composition,
     ...(search ? { search } : {}),
+    ...(embeddingModel ? { embeddingModel } : {}),
     port,
     host: values.host ?? env.STACK_HOST ?? "127.0.0.1",
     dbPath: values.db ?? env.STACK_DB_PATH,
