@@ -27,17 +27,26 @@ export async function startHeaderRelay(target: string, keep: string): Promise<He
     );
     const forwarded = new Headers();
     for (const [name, value] of Object.entries(headers)) {
-      if (name === "host" || name === "connection" || (TEST_ID_HEADERS.includes(name) && name !== keep))
-        continue;
+      // The body goes on as it came; fetch frames it anew.
+      if (name === "host" || name === "connection" || name === "content-length") continue;
+      if (TEST_ID_HEADERS.includes(name) && name !== keep) continue;
       forwarded.set(name, String(value));
     }
-    let body = "";
-    for await (const chunk of request) body += chunk;
-    const upstream = await fetch(`${target}${request.url}`, {
-      method: request.method,
-      headers: forwarded,
-      ...(body ? { body } : {}),
-    });
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    let upstream: Response;
+    try {
+      upstream = await fetch(`${target}${request.url}`, {
+        method: request.method,
+        headers: forwarded,
+        ...(body.length ? { body } : {}),
+      });
+    } catch (error) {
+      response.writeHead(502, { "content-type": "text/plain" });
+      response.end(`The relay could not reach ${target}: ${(error as Error).message}`);
+      return;
+    }
     const returned = [...upstream.headers].filter(([name]) => !HOP_BY_HOP.has(name));
     response.writeHead(upstream.status, Object.fromEntries(returned));
     if (upstream.body)
