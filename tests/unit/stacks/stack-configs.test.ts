@@ -6,6 +6,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
+import { recordCommandFor } from "../../integration/fixtures/record-command.ts";
+import { settingsFromEnv } from "../../integration/fixtures/settings.ts";
 import { fillTemplate, proxyVariable } from "../../integration/fixtures/stacks/launch.ts";
 import {
   parseStacksFile,
@@ -137,4 +139,14 @@ test("a simple start command replaces its shell, so the stack itself gets the si
   ]) {
     expect(execIfSimple(command)).toBe(command);
   }
+});
+
+test("the command a replay miss suggests keeps the stack name the run gave", () => {
+  const miss = { testId: "tests/integration/responses/a.spec.ts::asks[stack=mine-txt=scripted/assistant]" };
+  const named = recordCommandFor(
+    settingsFromEnv({ STACK_TEST_STACK_CONFIG: "local", STACK_TEST_STACK_NAME: "mine" }),
+  );
+  expect(named(miss as never)).toContain("--stack-config local --stack-name mine");
+  const plain = recordCommandFor(settingsFromEnv({ STACK_TEST_STACK_CONFIG: "server:local" }));
+  expect(plain(miss as never)).not.toContain("--stack-name");
 });
