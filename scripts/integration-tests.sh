@@ -17,13 +17,19 @@ WORKERS=""
 TEXT_MODEL=""
 EMBEDDING_MODEL=""
 SHARD=""
+STACK_NAME=""
 
 usage() {
   cat <<USAGE
 Usage: $0 [OPTIONS]
 
 Options:
-    --stack-config STRING    Stack configuration to use: local (in-process, the default) or server:local
+    --stack-config STRING    Stack configuration to use: local (in-process, the default), server:local
+                             (the reference server), a stack declared in stacks.config.json, or the
+                             URL of a running stack (http://host:port; a path is kept: .../v1/openai/v1)
+    --stack-name NAME        The stack's name in test ids (stack=NAME), which picks its recordings
+                             (default: local for the reference stack, the declared stackName, or
+                             'external' for a URL; e.g. local for the reference server run by hand)
     --suite STRING           Test suite to run (default: 'responses')
     --setup STRING           Test setup (models, env) to use: scripted (the suite's default), gpt, ollama, vllm
     --inference-mode STRING  Inference mode: replay, record-if-missing, record or live (default: replay)
@@ -38,7 +44,8 @@ Options:
     --help                   Show this help message
 
 --stack-config, --setup and --text-model take comma-separated lists: one Playwright project
-runs per combination (e.g. --stack-config local,server:local).
+runs per combination (e.g. --stack-config local,server:local). Declared stacks (stacks.config.json)
+are started once per worker slot, kept across worker restarts and stopped when the run ends.
 
 Environment:
     OPENAI_API_KEY           Needed to record with --setup gpt (export it or put it in .env)
@@ -53,6 +60,9 @@ Examples:
 
     # One test, against the server form of the stack
     $0 --stack-config server:local --pattern 'test_response_streaming_basic › earth'
+
+    # A stack that is already running (it records or replays below itself)
+    $0 --stack-config http://localhost:8321 --setup gpt
 
     # Every test of a describe block
     $0 --pattern 'test_response_streaming_basic'
@@ -78,6 +88,7 @@ given() { OPTIONS_GIVEN+="${OPTIONS_GIVEN:+ }$1=$2"; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --stack-config) need_value "$@"; STACK_CONFIG="$2"; given STACK_TEST_STACK_CONFIG "$1"; shift 2 ;;
+    --stack-name) need_value "$@"; STACK_NAME="$2"; given STACK_TEST_STACK_NAME "$1"; shift 2 ;;
     --suite) need_value "$@"; SUITE="$2"; given STACK_TEST_SUITE "$1"; shift 2 ;;
     --setup) need_value "$@"; SETUP="$2"; given STACK_TEST_SETUP "$1"; shift 2 ;;
     --inference-mode) need_value "$@"; INFERENCE_MODE="$2"; given STACK_TEST_INFERENCE_MODE "$1"; shift 2 ;;
@@ -118,6 +129,7 @@ fi
 
 export STACK_TEST_OPTIONS_GIVEN="$OPTIONS_GIVEN"
 export STACK_TEST_STACK_CONFIG="$STACK_CONFIG"
+[[ -n "$STACK_NAME" ]] && export STACK_TEST_STACK_NAME="$STACK_NAME"
 export STACK_TEST_SUITE="$SUITE"
 export STACK_TEST_SETUP="$SETUP"
 export STACK_TEST_INFERENCE_MODE="$INFERENCE_MODE"

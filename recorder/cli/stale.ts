@@ -18,6 +18,11 @@ export const DEFAULT_RUN_MANIFEST = "test-results/run-manifest";
 /** One test of a run, as its manifest records it. */
 export interface RunManifestEntry {
   testId: string;
+  /**
+   * The test ran against a stack that records on its own (a running server, a stack with
+   * its own recorder): which files it used is unknown, so it makes no file stale.
+   */
+  unseen?: boolean;
   passed: boolean;
   /** The recording files it replayed or recorded, absolute. */
   files: string[];
@@ -43,7 +48,9 @@ export interface StaleRecording {
 }
 
 export function staleRecordings(store: RecordingStore, entries: RunManifestEntry[]): StaleRecording[] {
-  const failed = new Set(entries.filter((entry) => !entry.passed).map((entry) => entry.testId));
+  const failed = new Set(
+    entries.filter((entry) => !entry.passed || entry.unseen).map((entry) => entry.testId),
+  );
   const ran = new Set(entries.map((entry) => entry.testId).filter((testId) => !failed.has(testId)));
   const used = new Set(entries.flatMap((entry) => entry.files.map((file) => resolve(file))));
   const folders = new Set([...ran].map((testId) => store.folderFor(testId)));

@@ -23,7 +23,7 @@ const ported = {
   ],
 };
 const gpt = {
-  stackConfig: "server:local",
+  stackName: "local",
   setup: "gpt",
   textModel: "openai/gpt-4o",
   embeddingModel: "openai/text-embedding-3-small",
@@ -39,7 +39,7 @@ test("a ported test takes its Llama Stack id under gpt, models and dimension fil
 test("other setups, and tests that declare no Llama Stack id, keep our own ids", () => {
   const own =
     "tests/integration/responses/test_tool_responses.spec.ts::test_response_non_streaming_file_search > llama_experts";
-  expect(testIdOf(ported, { stackConfig: "local", setup: "scripted", textModel: "scripted/assistant" })).toBe(
+  expect(testIdOf(ported, { stackName: "local", setup: "scripted", textModel: "scripted/assistant" })).toBe(
     `${own}[stack=local-txt=scripted/assistant]`,
   );
   expect(testIdOf({ file, titlePath, annotations: [] }, gpt)).toBe(
