@@ -14,6 +14,7 @@ SUBDIRS=""
 PATTERN=""
 COLLECT_ONLY=false
 WORKERS=""
+MAX_FAILURES=""
 TEXT_MODEL=""
 EMBEDDING_MODEL=""
 SHARD=""
@@ -38,6 +39,8 @@ Options:
                              lists them ('>' works for '›'); '.*' matches inside a title
     --collect-only           List the tests without running them
     --workers N              Playwright workers (default: Playwright's, half the cores)
+    --max-failures N         Stop after N failed tests (Playwright's --max-failures): when a change makes
+                             every test miss, the first N misses say why in seconds; the rest do not run
     --text-model STRING      Override the setup's text model (e.g. openai/gpt-4o-mini)
     --embedding-model STRING Override the setup's embedding model
     --shard I/N              Run the I-th of N shards (Playwright --shard), writing a blob report to merge
@@ -96,6 +99,7 @@ while [[ $# -gt 0 ]]; do
     --pattern) need_value "$@"; PATTERN="$2"; shift 2 ;;
     --collect-only) COLLECT_ONLY=true; shift ;;
     --workers) need_value "$@"; WORKERS="$2"; shift 2 ;;
+    --max-failures) need_value "$@"; MAX_FAILURES="$2"; shift 2 ;;
     --text-model) need_value "$@"; TEXT_MODEL="$2"; given STACK_TEST_TEXT_MODEL "$1"; shift 2 ;;
     --embedding-model) need_value "$@"; EMBEDDING_MODEL="$2"; given STACK_TEST_EMBEDDING_MODEL "$1"; shift 2 ;;
     --shard) need_value "$@"; SHARD="$2"; shift 2 ;;
@@ -110,6 +114,10 @@ done
 
 if [[ -n "$WORKERS" && ! "$WORKERS" =~ ^[1-9][0-9]*$ ]]; then
   echo "Error: --workers must be a positive integer, not '$WORKERS'" >&2
+  exit 1
+fi
+if [[ -n "$MAX_FAILURES" && ! "$MAX_FAILURES" =~ ^[1-9][0-9]*$ ]]; then
+  echo "Error: --max-failures must be a positive integer, not '$MAX_FAILURES'" >&2
   exit 1
 fi
 
@@ -152,6 +160,7 @@ if [[ -n "$PATTERN" || -n "$SUBDIRS" ]]; then
   [[ -n "$grep_regex" ]] && args+=(--grep "$grep_regex")
 fi
 [[ -n "$WORKERS" ]] && args+=(--workers "$WORKERS")
+[[ -n "$MAX_FAILURES" ]] && args+=(--max-failures "$MAX_FAILURES")
 [[ -n "$SHARD" ]] && args+=(--shard "$SHARD")
 
 if [[ "$COLLECT_ONLY" == true ]]; then
@@ -162,7 +171,7 @@ rm -f "$STACK_TEST_JSON_REPORT"
 status=0
 "${args[@]}" || status=$?
 
-read -r _ _ total < <(node scripts/report-counts.mjs "$STACK_TEST_JSON_REPORT")
+read -r _ failed_count total not_run < <(node scripts/report-counts.mjs "$STACK_TEST_JSON_REPORT")
 
 echo ""
 node scripts/run-ts.mjs scripts/run-summary.ts || true
@@ -177,6 +186,9 @@ fi
 if [[ "$status" -eq 0 && "$total" -le 0 ]]; then
   echo "Error: no test ran." >&2
   exit 1
+fi
+if [[ -n "$MAX_FAILURES" && "$not_run" -gt 0 && "$failed_count" -ge "$MAX_FAILURES" ]]; then
+  echo "Stopped after $failed_count failed tests (--max-failures $MAX_FAILURES): $not_run tests did not run." >&2
 fi
 if [[ "$status" -ne 0 ]]; then
   echo "Integration tests failed." >&2

@@ -36,7 +36,7 @@ tests() {
   local status=0
   STACK_TEST_JSON_REPORT="$report" PW_JSON_REPORT="$report" "$@" || status=$?
   local ok bad total
-  read -r ok bad total < <(node scripts/report-counts.mjs "$report")
+  read -r ok bad total _ < <(node scripts/report-counts.mjs "$report")
   # A run that failed without a failing test (a crash, no report) still fails.
   if [[ "$status" -ne 0 || "$total" -lt 0 ]] && [[ "$bad" -eq 0 ]]; then bad=1; fi
   passed=$((passed + ok))

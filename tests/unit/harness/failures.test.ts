@@ -9,7 +9,14 @@ import { expect, test } from "@playwright/test";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { PROJECT_ROOT } from "../../integration/fixtures/settings.ts";
 import { expectBasicEventSequence } from "../../integration/responses/streaming-assertions.ts";
-import { recordingsOf, recordSelftest, runSelftest } from "./support/selftest.ts";
+import {
+  recordingsOf,
+  recordSelftest,
+  reportEnv,
+  runSelftest,
+  suiteRun,
+  tempDir,
+} from "./support/selftest.ts";
 
 test.describe.configure({ mode: "serial" });
 
@@ -130,4 +137,29 @@ test.describe("streaming assertions", () => {
     ).toThrow("the terminal event response.completed is one the test accepts");
     expectBasicEventSequence(stream("response.completed", null));
   });
+});
+
+test("--max-failures stops a run where everything misses after that many, each with its miss, and says how many did not run", () => {
+  test.setTimeout(60_000);
+  const env = { ...reportEnv(), STACK_TEST_RECORDING_DIR: tempDir("empty-recordings") };
+  const run = spawnSync(
+    "./scripts/integration-tests.sh",
+    ["--suite", "selftest", "--workers", "1", "--max-failures", "2"],
+    { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, encoding: "utf8" },
+  );
+  expect(run.status).toBe(1);
+  const failed = [...suiteRun(env, run).all().values()].flat().filter((result) => result.status === "failed");
+  expect(failed).toHaveLength(2);
+  for (const result of failed)
+    expect(result.errors[0]?.message).toMatch(/^ReplayMissError: No recording for POST/);
+  expect(run.stderr).toMatch(
+    /Stopped after 2 failed tests \(--max-failures 2\): [1-9]\d* tests did not run\./,
+  );
+
+  const wrong = spawnSync("./scripts/integration-tests.sh", ["--max-failures", "0"], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+  });
+  expect(wrong.status).toBe(1);
+  expect(wrong.stderr).toContain("Error: --max-failures must be a positive integer, not '0'");
 });
