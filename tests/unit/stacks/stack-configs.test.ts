@@ -3,6 +3,7 @@
  * What `--stack-config` may name, and what a stacks file may declare: every mistake in the
  * file names the file, the stack and what to write instead.
  */
+import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
@@ -80,6 +81,21 @@ test("STACK_TEST_STACKS_FILE names another file of declared stacks", () => {
   expect(() =>
     resolveStackConfig("server:mine", { STACK_TEST_STACKS_FILE: join(file, "..", "none.json") }),
   ).toThrow(/STACK_TEST_STACKS_FILE names \S+none\.json, which does not exist\./);
+});
+
+test("workers inherit the runner's schema check of the stacks file, for those bytes only", () => {
+  const dir = tempDir("stacks-file");
+  const checked = join(dir, "stacks.json");
+  const text = JSON.stringify({ stacks: { "server:mine": reference } });
+  writeFileSync(checked, text);
+  resolveStackConfig("server:mine", { STACK_TEST_STACKS_FILE: checked });
+  expect(process.env.STACK_TEST_STACKS_FILE_CHECKED).toBe(createHash("sha256").update(text).digest("hex"));
+  // A file whose bytes differ from the ones checked (edited since) is checked again.
+  const edited = join(dir, "edited.json");
+  writeFileSync(edited, JSON.stringify({ stacks: { "server:mine": { ...reference, colour: "red" } } }));
+  expect(() => resolveStackConfig("server:mine", { STACK_TEST_STACKS_FILE: edited })).toThrow(
+    /unknown field 'colour'/,
+  );
 });
 
 test("a declaration with a mistake names the file, the stack, the field and what to write", () => {
