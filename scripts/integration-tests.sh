@@ -112,14 +112,15 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-if [[ -n "$WORKERS" && ! "$WORKERS" =~ ^[1-9][0-9]*$ ]]; then
-  echo "Error: --workers must be a positive integer, not '$WORKERS'" >&2
-  exit 1
-fi
-if [[ -n "$MAX_FAILURES" && ! "$MAX_FAILURES" =~ ^[1-9][0-9]*$ ]]; then
-  echo "Error: --max-failures must be a positive integer, not '$MAX_FAILURES'" >&2
-  exit 1
-fi
+# An option that counts something, if given: a positive integer.
+need_count() {
+  if [[ -n "$2" && ! "$2" =~ ^[1-9][0-9]*$ ]]; then
+    echo "Error: $1 must be a positive integer, not '$2'" >&2
+    exit 1
+  fi
+}
+need_count --workers "$WORKERS"
+need_count --max-failures "$MAX_FAILURES"
 
 if [[ -n "$SHARD" ]]; then
   if [[ ! "$SHARD" =~ ^([1-9][0-9]*)/([1-9][0-9]*)$ ]] || ((BASH_REMATCH[1] > BASH_REMATCH[2])); then

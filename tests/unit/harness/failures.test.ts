@@ -14,6 +14,7 @@ import {
   recordSelftest,
   reportEnv,
   runSelftest,
+  runSelftestScript,
   suiteRun,
   tempDir,
 } from "./support/selftest.ts";
@@ -142,11 +143,7 @@ test.describe("streaming assertions", () => {
 test("--max-failures stops a run where everything misses after that many, each with its miss, and says how many did not run", () => {
   test.setTimeout(60_000);
   const env = { ...reportEnv(), STACK_TEST_RECORDING_DIR: tempDir("empty-recordings") };
-  const run = spawnSync(
-    "./scripts/integration-tests.sh",
-    ["--suite", "selftest", "--workers", "1", "--max-failures", "2"],
-    { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, encoding: "utf8" },
-  );
+  const run = runSelftestScript(["--workers", "1", "--max-failures", "2"], env);
   expect(run.status).toBe(1);
   const failed = [...suiteRun(env, run).all().values()].flat().filter((result) => result.status === "failed");
   expect(failed).toHaveLength(2);
@@ -156,10 +153,7 @@ test("--max-failures stops a run where everything misses after that many, each w
     /Stopped after 2 failed tests \(--max-failures 2\): [1-9]\d* tests did not run\./,
   );
 
-  const wrong = spawnSync("./scripts/integration-tests.sh", ["--max-failures", "0"], {
-    cwd: PROJECT_ROOT,
-    encoding: "utf8",
-  });
+  const wrong = runSelftestScript(["--max-failures", "0"]);
   expect(wrong.status).toBe(1);
   expect(wrong.stderr).toContain("Error: --max-failures must be a positive integer, not '0'");
 });

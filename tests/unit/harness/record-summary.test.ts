@@ -9,15 +9,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "no
 import { basename, join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { PROJECT_ROOT } from "../../integration/fixtures/settings.ts";
-import { recordingsOf, recordSelftest, reportEnv } from "./support/selftest.ts";
-
-function script(args: string[], env: Record<string, string>) {
-  return spawnSync("./scripts/integration-tests.sh", ["--suite", "selftest", ...args], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, ...env },
-    encoding: "utf8",
-  });
-}
+import { recordingsOf, recordSelftest, reportEnv, runSelftestScript } from "./support/selftest.ts";
 
 test("record says which files each test wrote, new, changed or unchanged, and which went stale", () => {
   test.setTimeout(90_000);
@@ -33,7 +25,7 @@ test("record says which files each test wrote, new, changed or unchanged, and wh
   writeFileSync(leftBehind, readFileSync(toolCall, "utf8"));
 
   const env = { ...reportEnv(), STACK_TEST_RECORDING_DIR: recordings };
-  const run = script(["--inference-mode", "record"], env);
+  const run = runSelftestScript(["--inference-mode", "record"], env);
   expect(run.status, run.stdout + run.stderr).toBe(0);
   const out = run.stdout;
   expect(out).toContain("Recordings written: 1 new, 1 changed, 7 unchanged");
@@ -59,7 +51,7 @@ test("record says which files each test wrote, new, changed or unchanged, and wh
 
   // record-if-missing writes only what is missing, and says so.
   rmSync(streamed);
-  const again = script(["--inference-mode", "record-if-missing"], {
+  const again = runSelftestScript(["--inference-mode", "record-if-missing"], {
     ...reportEnv(),
     STACK_TEST_RECORDING_DIR: recordings,
   });

@@ -114,6 +114,15 @@ export function runSelftest(
   return suiteRun(runEnv, run);
 }
 
+/** `integration-tests.sh --suite selftest` with `args`; `env` adds to the environment. */
+export function runSelftestScript(args: string[], env: Record<string, string> = {}) {
+  return spawnSync("./scripts/integration-tests.sh", ["--suite", "selftest", ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+  });
+}
+
 /** Runs a command from the project root without blocking this process (it may serve the run). */
 export function runAsync(
   command: string,
